@@ -1,0 +1,59 @@
+// The one entry point's contract: openEnvelope(source, options) -> { envelope, report, dicom }.
+import type { DicomIndex } from '../dicom/types.ts';
+import type { Hasher } from './hash.ts';
+import type { Envelope, Problem, VerificationReport } from './types.ts';
+
+export type Stage = 'reading' | 'unpacking' | 'decrypting' | 'verifying' | 'indexing';
+
+export interface Progress {
+  stage: Stage;
+  /** Units done and total in this stage (bytes where that makes sense, else files). 0/0 = unknown. */
+  done: number;
+  total: number;
+}
+
+export interface OpenOptions {
+  /** Recipient X25519 private key: base64 text, or the raw 32 bytes / base64 text of a key file. */
+  key?: string | Uint8Array;
+  /** Ed25519 public keys (base64 or base64url, 32 bytes) the user trusts for manifest.jws. */
+  trustedPublicKeys?: string[];
+  hasher?: Hasher;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+  /** Clock for expiry checks (tests pin it). */
+  now?: Date;
+}
+
+export interface OpenResult {
+  envelope: Envelope;
+  report: VerificationReport;
+  /** The study model from the DICOM headers; null while the payload is not readable. */
+  dicom: DicomIndex | null;
+}
+
+/**
+ * The input cannot be used at all (not an archive, no manifest.json, unreadable JSON, over a limit).
+ * Integrity and decryption failures are NOT thrown: they are checks in the report.
+ */
+export class EnvelopeError extends Error {
+  readonly code: string;
+  readonly problems: Problem[];
+  constructor(code: string, message: string, problems: Problem[] = []) {
+    super(message);
+    this.name = 'EnvelopeError';
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/** The user cancelled (AbortSignal). */
+export class CancelledError extends Error {
+  constructor() {
+    super('Cancelled.');
+    this.name = 'CancelledError';
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}

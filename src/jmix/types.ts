@@ -1,0 +1,242 @@
+// The contracts of the envelope core. Everything here is plain data: no DOM, no Node APIs.
+// Bytes flow one way: carrier (folder/zip/tar) -> EntryFile[] -> located envelope ->
+// decrypted payload -> verification report + typed model.
+
+/** A file as found in whatever carried the envelope, before we know where the envelope root is. */
+export interface EntryFile {
+  /** Path relative to the carrier root, '/' separators, no leading './' or '/'. */
+  path: string;
+  /** Size in bytes (as declared by the carrier; checked again when read). */
+  size: number;
+  /** Where it came from, for messages: 'folder', 'zip:name.zip', 'tar:name.tar.gz', 'payload.encrypted'. */
+  origin: string;
+  /** The file's bytes. May be called more than once; implementations may cache. */
+  bytes(): Promise<Uint8Array>;
+}
+
+/** What the user handed us. */
+export type EnvelopeSource =
+  | { kind: 'files'; files: EntryFile[]; name?: string }
+  | { kind: 'bytes'; bytes: Uint8Array; name: string };
+
+export type CarrierKind = 'folder' | 'zip' | 'tar' | 'tar.gz';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding about the input: what, where (file + JSON pointer), in words a person can act on. */
+export interface Problem {
+  severity: Severity;
+  file: string;
+  pointer: string;
+  message: string;
+}
+
+export type Dialect = 'spec' | 'jmix-js' | 'jmix-rs' | 'jmix-php' | 'unknown';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'not-present' | 'unverifiable';
+
+export type CheckId =
+  | 'structure'
+  | 'schema'
+  | 'decrypt'
+  | 'payload-hash'
+  | 'files-json'
+  | 'manifest-jws'
+  | 'assertion:sender'
+  | 'assertion:requester'
+  | `assertion:receiver:${number}`
+  | 'audit'
+  | 'dicom';
+
+export interface Check {
+  id: CheckId;
+  status: CheckStatus;
+  /** One short line, e.g. "Payload hash matches (jmix-js recipe)". */
+  title: string;
+  /** Everything a specialist needs to judge the check: values, recipes tried, fingerprints, dates. */
+  detail: string;
+  /** Machine-readable facts behind the check (recipe name, expected/computed hashes, ...). */
+  data?: Record<string, unknown>;
+}
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface VerificationReport {
+  verdict: Verdict;
+  dialect: Dialect;
+  /** Why we named that dialect: the fingerprints we saw. */
+  dialectEvidence: string[];
+  encrypted: boolean;
+  envelopeId: string | null;
+  checks: Check[];
+  problems: Problem[];
+  /** ISO time the report was made (the clock of the machine that made it). */
+  generatedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The typed model.
+
+export interface ContactPoint {
+  system: string;
+  value: string;
+}
+
+export interface SigningKey {
+  alg: string;
+  publicKey: string;
+  fingerprint: string;
+}
+
+export interface Assertion {
+  signingKey: SigningKey | null;
+  keyReference: string | null;
+  signedFields: string[];
+  signature: string;
+  expiresAt: string | null;
+  directoryAttestation: Record<string, unknown> | null;
+}
+
+export interface Entity {
+  name: string | null;
+  id: string | null;
+  contact: string | ContactPoint | null;
+  assertion: Assertion | null;
+}
+
+export interface EncryptionInfo {
+  algorithm: string;
+  ephemeralPublicKey: string;
+  iv: string;
+  authTag: string | null;
+}
+
+export interface Consent {
+  status: string | null;
+  scope: string[];
+  method: string | null;
+  signedOn: string | null;
+}
+
+export interface PersonName {
+  text: string | null;
+  family: string | null;
+  given: string[];
+  prefix: string | null;
+  suffix: string | null;
+}
+
+export interface Identifier {
+  system: string | null;
+  value: string;
+  /** Human label when we recognise the system, e.g. "Australian IHI". */
+  label: string | null;
+}
+
+export interface Patient {
+  id: string | null;
+  name: PersonName | null;
+  dob: string | null;
+  sex: string | null;
+  identifiers: Identifier[];
+  /** Which file told us (manifest.json for jmix-js, metadata.json otherwise). */
+  source: string;
+}
+
+export interface Manifest {
+  version: string | null;
+  id: string | null;
+  timestamp: string | null;
+  sender: Entity | null;
+  requester: Entity | null;
+  receivers: Entity[];
+  classification: string | null;
+  payloadHash: string | null;
+  encryption: EncryptionInfo | null;
+  jwsFile: string | null;
+  customTags: string[];
+  consent: Consent | null;
+  deidKeys: string[];
+  /** jmix-js puts patient PII and the report reference in the manifest. */
+  patient: Patient | null;
+  reportFile: string | null;
+  /** Fields we do not know, kept and shown, keyed by JSON pointer. */
+  unknownFields: Record<string, unknown>;
+  /** The parsed JSON as written. */
+  raw: Record<string, unknown>;
+}
+
+export interface SeriesClaim {
+  seriesUid: string | null;
+  modality: string | null;
+  bodyPart: string | null;
+  instanceCount: number | null;
+  description: string | null;
+}
+
+export interface StudyClaim {
+  studyUid: string | null;
+  description: string | null;
+  date: string | null;
+  series: SeriesClaim[];
+}
+
+/** payload/metadata.json, spec or jmix-js shape, normalised. What the sender *claims*; DICOM is the truth. */
+export interface Metadata {
+  patient: Patient | null;
+  study: StudyClaim | null;
+  reportFile: string | null;
+  /** jmix-js keeps the patient as the DICOM headers named it, separately. */
+  dicomPatient: { name: string | null; id: string | null; dob: string | null; sex: string | null } | null;
+  extensions: Record<string, unknown>;
+  raw: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  event: string;
+  timestamp: string | null;
+  by: { id: string | null; name: string | null } | null;
+  to: { id: string | null; name: string | null } | null;
+  assertion: Assertion | null;
+  raw: Record<string, unknown>;
+}
+
+export interface FilesJsonEntry {
+  file: string;
+  hash: string | null;
+  sizeBytes: number | null;
+}
+
+/** A file of the (decrypted) payload, path relative to payload/. */
+export interface PayloadFile {
+  path: string;
+  size: number;
+  bytes(): Promise<Uint8Array>;
+}
+
+export interface Envelope {
+  id: string | null;
+  dialect: Dialect;
+  encrypted: boolean;
+  /** True once the payload is readable (plain, or decrypted and authenticated). */
+  payloadAvailable: boolean;
+  carrier: {
+    kind: CarrierKind;
+    name: string;
+    /** The folder inside the carrier that holds manifest.json ('' at the root). */
+    root: string;
+    /** Carrier entries we ignored (__MACOSX, .DS_Store, README.md, ...). */
+    ignored: string[];
+  };
+  manifest: Manifest;
+  /** Raw bytes of manifest.json as stored (hashes and JWS are over bytes, never re-serialised JSON). */
+  manifestBytes: Uint8Array;
+  metadata: Metadata | null;
+  audit: AuditEntry[];
+  filesJson: FilesJsonEntry[] | null;
+  payload: PayloadFile[];
+  /** The report file named by metadata/manifest, resolved against the payload. */
+  report: { declared: string | null; path: string | null; present: boolean } | null;
+  /** Decryption facts: which HKDF info string authenticated. */
+  decryption: { infoString: string; ciphertextFile: string } | null;
+}
