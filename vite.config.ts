@@ -19,6 +19,14 @@ export default defineConfig({
   plugins: [react()],
   optimizeDeps: { include: cornerstoneCodecs },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 6000, sourcemap: false },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 6000,
+    sourcemap: false,
+    rollupOptions: {
+      // viewer-harness.html drives the viewer alone in the e2e tests (plain DICOM files, no envelope).
+      input: { main: 'index.html', harness: 'viewer-harness.html' },
+    },
+  },
   preview: { port: 4173, strictPort: true },
 });

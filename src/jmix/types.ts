@@ -63,6 +63,8 @@ export type Verdict = 'pass' | 'warn' | 'fail';
 
 export interface VerificationReport {
   verdict: Verdict;
+  /** The verdict in one sentence a patient understands ("Genuine and complete", ...). */
+  headline: string;
   dialect: Dialect;
   /** Why we named that dialect: the fingerprints we saw. */
   dialectEvidence: string[];

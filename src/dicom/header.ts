@@ -1,0 +1,398 @@
+// Reads the header of one DICOM file (everything before Pixel Data) into plain data. Never throws:
+// anything that is not a readable DICOM image comes back as { ok: false, reason }.
+import * as dicomParserModule from 'dicom-parser';
+import type { DataSet, Element } from 'dicom-parser';
+import { inflateSync } from 'fflate';
+import type { DicomInstance, DicomPatient } from './types.ts';
+
+// dicom-parser is a UMD bundle: Node's ESM loader puts it on `default`, bundlers may not.
+const dicomParser: typeof dicomParserModule =
+  (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
+
+export const TS_IMPLICIT_LE = '1.2.840.10008.1.2';
+export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
+export const TS_EXPLICIT_BE = '1.2.840.10008.1.2.2';
+export const TS_DEFLATED = '1.2.840.10008.1.2.1.99';
+export const SOP_CLASS_DICOMDIR = '1.2.840.10008.1.3.10';
+
+const PIXEL_DATA = 'x7fe00010';
+
+const STORAGE = '1.2.840.10008.5.1.4.1.1.';
+// Common image storage classes (CR, DX, MG, CT, MR, US, SC, NM, PET, XA, RF, VL...): without Pixel
+// Data these are truncated files, not some other kind of object.
+const IMAGE_STORAGE = new Set(
+  ['1', '1.1', '1.1.1', '1.2', '1.2.1', '2', '2.1', '3.1', '4', '4.1', '6.1', '6.2', '7', '12.1', '12.2', '20', '128', '130'].map((s) => STORAGE + s),
+);
+
+function isImageStorageClass(uid: string | null): boolean {
+  if (!uid) return false;
+  return IMAGE_STORAGE.has(uid) || uid.startsWith(`${STORAGE}7.`) || uid.startsWith(`${STORAGE}77.1.`);
+}
+
+/** A DicomInstance plus the study/series/patient facts the index groups by. */
+export interface ParsedInstance extends DicomInstance {
+  studyUid: string | null;
+  seriesUid: string | null;
+  modality: string | null;
+  seriesDescription: string | null;
+  seriesNumber: number | null;
+  bodyPart: string | null;
+  studyDescription: string | null;
+  studyDate: string | null;
+  studyTime: string | null;
+  accession: string | null;
+  patient: DicomPatient;
+  frameOfReferenceUid: string | null;
+  /** False when the file had no 'DICM' at byte 128 and was read as a bare dataset. */
+  part10: boolean;
+  hasPixelData: boolean;
+  /** Declared Pixel Data length in bytes; null when encapsulated (undefined length) or absent. */
+  pixelDataLength: number | null;
+  /** Bytes of Pixel Data actually present in the file (after the element header). */
+  pixelDataAvailable: number | null;
+  /** Native pixel bytes the header implies (rows × columns × samples × bits/8 × frames). */
+  expectedPixelBytes: number | null;
+  /** Things worth telling the user that do not stop the file from displaying. */
+  warnings: string[];
+}
+
+export type HeaderFailureKind = 'not-dicom' | 'dicomdir' | 'truncated' | 'no-pixel-data' | 'unreadable';
+
+export type HeaderResult =
+  | { ok: true; instance: ParsedInstance }
+  | { ok: false; kind: HeaderFailureKind; reason: string };
+
+function fail(kind: HeaderFailureKind, reason: string): HeaderResult {
+  return { ok: false, kind, reason };
+}
+
+function hasDicmMarker(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+function isVrLetters(a: number | undefined, b: number | undefined): boolean {
+  return a !== undefined && b !== undefined && a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a;
+}
+
+// Groups a bare dataset plausibly starts with (meta, identifying, patient, acquisition, relationship, image).
+const FIRST_GROUPS = new Set([0x0002, 0x0008, 0x0010, 0x0018, 0x0020, 0x0028]);
+
+/** How to read a dataset that has no preamble, or null when the first bytes do not look like one. */
+function sniffBareDataset(bytes: Uint8Array): { transferSyntax: string; metaFirst: boolean } | null {
+  if (bytes.length < 8) return null;
+  const groupLE = bytes[0]! | (bytes[1]! << 8);
+  const groupBE = (bytes[0]! << 8) | bytes[1]!;
+  const explicit = isVrLetters(bytes[4], bytes[5]);
+  if (FIRST_GROUPS.has(groupLE)) {
+    if (groupLE === 0x0002) return explicit ? { transferSyntax: TS_EXPLICIT_LE, metaFirst: true } : null;
+    if (explicit) return { transferSyntax: TS_EXPLICIT_LE, metaFirst: false };
+    const length = bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! * 0x1000000);
+    return length < bytes.length ? { transferSyntax: TS_IMPLICIT_LE, metaFirst: false } : null;
+  }
+  if (FIRST_GROUPS.has(groupBE) && explicit) return { transferSyntax: TS_EXPLICIT_BE, metaFirst: false };
+  return null;
+}
+
+function inflater(arr: Uint8Array, position: number): Uint8Array {
+  // Deflated Explicit VR LE: everything after the meta group is raw DEFLATE.
+  const inflated = inflateSync(arr.subarray(position));
+  const full = new Uint8Array(position + inflated.length);
+  full.set(arr.subarray(0, position), 0);
+  full.set(inflated, position);
+  return full;
+}
+
+function errorText(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'exception' in e) return errorText((e as { exception: unknown }).exception);
+  return String(e);
+}
+
+function tagLabel(tag: string): string {
+  return `(${tag.slice(1, 5).toUpperCase()},${tag.slice(5).toUpperCase()})`;
+}
+
+/** The last top-level element read before parsing failed, for 'truncated after ...' messages. */
+function lastElement(ds: DataSet | undefined): Element | null {
+  if (!ds) return null;
+  let last: Element | null = null;
+  for (const e of Object.values(ds.elements)) if (!last || e.dataOffset > last.dataOffset) last = e;
+  return last;
+}
+
+/** A top-level element whose value runs past the end of the buffer (ignoring Pixel Data). */
+function overrunElement(ds: DataSet): Element | null {
+  const end = ds.byteArray.length;
+  for (const e of Object.values(ds.elements)) {
+    if (e.tag === PIXEL_DATA || e.hadUndefinedLength) continue;
+    if (e.dataOffset + e.length > end) return e;
+  }
+  return null;
+}
+
+const decoders = new Map<string, TextDecoder>();
+function decoder(label: string): TextDecoder {
+  let d = decoders.get(label);
+  if (!d) {
+    d = new TextDecoder(label);
+    decoders.set(label, d);
+  }
+  return d;
+}
+
+interface Reader {
+  str(tag: string): string | null;
+  text(tag: string): string | null;
+  int(tag: string): number | null;
+  us(tag: string): number | null;
+  floats(tag: string, count: number): number[] | null;
+  floatList(tag: string): number[];
+}
+
+function reader(ds: DataSet): Reader {
+  const charset = (ds.string('x00080005') ?? '').toUpperCase();
+  const encoding = charset.includes('ISO_IR 192') ? 'utf-8' : 'windows-1252';
+  const present = (tag: string): Element | null => {
+    const e = ds.elements[tag];
+    return e && e.length > 0 && e.dataOffset + e.length <= ds.byteArray.length ? e : null;
+  };
+  const str = (tag: string): string | null => {
+    if (!present(tag)) return null;
+    const v = ds.string(tag);
+    return v === undefined || v === '' ? null : v;
+  };
+  return {
+    str,
+    // Person names and descriptions may use the Specific Character Set; decode rather than read latin1.
+    text(tag) {
+      const e = present(tag);
+      if (!e) return null;
+      const raw = ds.byteArray.subarray(e.dataOffset, e.dataOffset + e.length);
+      const v = decoder(encoding).decode(raw).replace(/[\0 ]+$/, '').trim();
+      return v === '' ? null : v;
+    },
+    int(tag) {
+      const v = str(tag);
+      if (v === null) return null;
+      const n = Number.parseInt(v.split('\\')[0]!, 10);
+      return Number.isFinite(n) ? n : null;
+    },
+    us(tag) {
+      const e = present(tag);
+      if (!e) return null;
+      // Implicit VR files give no VR; US/SS attributes here are all 2 bytes.
+      return e.length >= 2 ? (ds.uint16(tag) ?? null) : null;
+    },
+    floats(tag, count) {
+      const v = str(tag);
+      if (v === null) return null;
+      const parts = v.split('\\').map((p) => Number.parseFloat(p));
+      if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) return null;
+      return parts;
+    },
+    floatList(tag) {
+      const v = str(tag);
+      if (v === null) return [];
+      return v.split('\\').map((p) => Number.parseFloat(p)).filter((n) => Number.isFinite(n));
+    },
+  };
+}
+
+/** First item's dataset of a sequence element, if any. */
+function firstItem(ds: DataSet | undefined, tag: string): DataSet | undefined {
+  return ds?.elements[tag]?.items?.[0]?.dataSet;
+}
+
+/** Enhanced multi-frame objects keep geometry in functional groups; read it from there as a fallback. */
+function functionalGroupGeometry(ds: DataSet): { position: number[] | null; orientation: number[] | null; spacing: number[] | null } {
+  const shared = firstItem(ds, 'x52009229');
+  const perFrame = firstItem(ds, 'x52009230');
+  const pick = (seqTag: string, tag: string, count: number): number[] | null => {
+    for (const group of [perFrame, shared]) {
+      const item = firstItem(group, seqTag);
+      if (item) {
+        const v = reader(item).floats(tag, count);
+        if (v) return v;
+      }
+    }
+    return null;
+  };
+  return {
+    position: pick('x00209113', 'x00200032', 3),
+    orientation: pick('x00209116', 'x00200037', 6),
+    spacing: pick('x00289110', 'x00280030', 2),
+  };
+}
+
+function parse(bytes: Uint8Array, transferSyntax: string | null): DataSet {
+  return dicomParser.parseDicom(bytes, {
+    untilTag: PIXEL_DATA,
+    inflater,
+    ...(transferSyntax ? { TransferSyntaxUID: transferSyntax } : {}),
+  });
+}
+
+/** Parse the header of one payload file. `path` is only used in messages. Never throws. */
+export function parseDicomHeader(bytes: Uint8Array, path: string): HeaderResult {
+  try {
+    return readHeader(bytes, path);
+  } catch (e) {
+    // Last line of defence: dicom-parser throws strings and objects from many places.
+    return fail('unreadable', `DICOM header could not be read: ${errorText(e)}`);
+  }
+}
+
+function readHeader(bytes: Uint8Array, path: string): HeaderResult {
+  let data = bytes;
+  let part10 = hasDicmMarker(bytes);
+  let bareTransferSyntax: string | null = null;
+  if (!part10) {
+    const sniff = sniffBareDataset(bytes);
+    if (!sniff) {
+      const size = bytes.length < 132 ? ` (the file is only ${bytes.length} bytes)` : '';
+      return fail('not-dicom', `not DICOM: no DICM marker at byte 128 and not a valid dataset${size}`);
+    }
+    if (sniff.metaFirst) {
+      // A meta group without the preamble: give it one, then it reads as a normal Part-10 file.
+      data = new Uint8Array(132 + bytes.length);
+      data.set([0x44, 0x49, 0x43, 0x4d], 128);
+      data.set(bytes, 132);
+      part10 = true;
+    } else bareTransferSyntax = sniff.transferSyntax;
+  }
+
+  // The meta group first: a DICOMDIR is an index, and a broken meta group is its own message.
+  if (part10) {
+    let meta: DataSet;
+    try {
+      meta = dicomParser.readPart10Header(data);
+    } catch (e) {
+      return fail('truncated', `DICOM header truncated at byte ${bytes.length}: the file meta group (0002) could not be read (${errorText(e)})`);
+    }
+    // dicom-parser seeks past the end without complaint; check the meta group really fits.
+    const metaOverrun = overrunElement(meta);
+    const metaEnd = (meta as DataSet & { position?: number }).position ?? 0;
+    if (metaOverrun || metaEnd >= data.length) {
+      const where = metaOverrun ? `element ${tagLabel(metaOverrun.tag)} at offset ${metaOverrun.dataOffset} declares ${metaOverrun.length} bytes` : 'the file ends before the dataset starts';
+      return fail('truncated', `DICOM header truncated at byte ${bytes.length}: ${where}`);
+    }
+    const mediaClass = meta.elements['x00020002'] ? meta.string('x00020002') : undefined;
+    if (mediaClass === SOP_CLASS_DICOMDIR) return fail('dicomdir', 'DICOMDIR (a media index, not an image)');
+    if (!meta.elements['x00020010']) {
+      return fail('unreadable', 'DICOM file meta group has no Transfer Syntax UID (0002,0010); the dataset encoding is unknown');
+    }
+  }
+
+  let ds: DataSet;
+  try {
+    ds = parse(data, bareTransferSyntax);
+  } catch (e) {
+    const partial = (e as { dataSet?: DataSet } | null)?.dataSet;
+    const message = errorText(e);
+    // Without a preamble we only guessed it was DICOM; a failed parse says the guess was wrong.
+    if (!part10) return fail('not-dicom', `not DICOM: no DICM marker at byte 128 and not a valid dataset (${message})`);
+    if (/past end of buffer|buffer overrun|overread|eof/i.test(message)) {
+      const last = lastElement(partial);
+      const after = last ? ` after element ${tagLabel(last.tag)}` : '';
+      return fail('truncated', `DICOM header truncated at byte ${bytes.length}${after}: the file ends inside the dataset (${message})`);
+    }
+    return fail('unreadable', `DICOM dataset could not be read: ${message}`);
+  }
+
+  const overrun = overrunElement(ds);
+  if (overrun) {
+    return fail(
+      'truncated',
+      `DICOM header truncated at byte ${bytes.length}: element ${tagLabel(overrun.tag)} at offset ${overrun.dataOffset} declares ${overrun.length} bytes`,
+    );
+  }
+
+  const r = reader(ds);
+  const sopClassUid = r.str('x00080016');
+  if (sopClassUid === SOP_CLASS_DICOMDIR || ds.elements['x00041220']) {
+    return fail('dicomdir', 'DICOMDIR (a media index, not an image)');
+  }
+  if (!part10 && !sopClassUid && !r.str('x00080018') && !ds.elements[PIXEL_DATA]) {
+    return fail('not-dicom', 'not DICOM: no DICM marker at byte 128 and not a valid dataset (no SOP Class, SOP Instance or Pixel Data)');
+  }
+  const pixel = ds.elements[PIXEL_DATA];
+  if (!pixel) {
+    if (ds.elements['x00280010'] || ds.elements['x00280011'] || isImageStorageClass(sopClassUid)) {
+      return fail('truncated', `DICOM header truncated at byte ${bytes.length}: the file ends before Pixel Data (7FE0,0010) although its SOP Class / Rows / Columns say it is an image`);
+    }
+    return fail('no-pixel-data', `DICOM object without Pixel Data (7FE0,0010)${sopClassUid ? `, SOP Class ${sopClassUid}` : ''}: not an image`);
+  }
+
+  const warnings: string[] = [];
+  if (!part10) warnings.push(`no Part-10 preamble ('DICM' at byte 128); read as a bare dataset in ${bareTransferSyntax}`);
+  const fg = functionalGroupGeometry(ds);
+  const rows = r.us('x00280010');
+  const columns = r.us('x00280011');
+  const bitsAllocated = r.us('x00280100');
+  const samplesPerPixel = r.us('x00280002');
+  const frames = r.int('x00280008');
+  const frameCount = frames !== null && frames > 0 ? frames : 1;
+  const expectedPixelBytes =
+    rows !== null && columns !== null && bitsAllocated !== null
+      ? Math.ceil((rows * columns * (samplesPerPixel ?? 1) * bitsAllocated * frameCount) / 8)
+      : null;
+  const undefinedLength = pixel.hadUndefinedLength === true;
+  const pixelDataLength = undefinedLength ? null : pixel.length;
+  const pixelDataAvailable = Math.max(0, ds.byteArray.length - pixel.dataOffset);
+  if (!undefinedLength && expectedPixelBytes !== null) {
+    const have = Math.min(pixel.length, pixelDataAvailable);
+    if (have < expectedPixelBytes) {
+      warnings.push(
+        `Pixel Data holds ${have} bytes but Rows×Columns×Samples×Bits×Frames imply ${expectedPixelBytes}; the image may show blank or fail to decode`,
+      );
+    }
+  }
+
+  const transferSyntaxUid = part10 ? r.str('x00020010') : bareTransferSyntax;
+  const instance: ParsedInstance = {
+    path,
+    sopInstanceUid: r.str('x00080018'),
+    sopClassUid,
+    transferSyntaxUid,
+    instanceNumber: r.int('x00200013'),
+    frameCount,
+    rows,
+    columns,
+    bitsAllocated,
+    pixelRepresentation: r.us('x00280103'),
+    samplesPerPixel,
+    photometricInterpretation: r.str('x00280004'),
+    imagePositionPatient: r.floats('x00200032', 3) ?? fg.position,
+    imageOrientationPatient: r.floats('x00200037', 6) ?? fg.orientation,
+    pixelSpacing: r.floats('x00280030', 2) ?? fg.spacing,
+    sliceLocation: r.floats('x00201041', 1)?.[0] ?? null,
+    windowCenter: r.floatList('x00281050'),
+    windowWidth: r.floatList('x00281051'),
+    normalPosition: null,
+    studyUid: r.str('x0020000d'),
+    seriesUid: r.str('x0020000e'),
+    modality: r.str('x00080060'),
+    seriesDescription: r.text('x0008103e'),
+    seriesNumber: r.int('x00200011'),
+    bodyPart: r.str('x00180015'),
+    studyDescription: r.text('x00081030'),
+    studyDate: r.str('x00080020'),
+    studyTime: r.str('x00080030'),
+    accession: r.text('x00080050'),
+    patient: {
+      name: r.text('x00100010'),
+      id: r.text('x00100020'),
+      birthDate: r.str('x00100030'),
+      sex: r.str('x00100040'),
+    },
+    frameOfReferenceUid: r.str('x00200052'),
+    part10,
+    hasPixelData: true,
+    pixelDataLength,
+    pixelDataAvailable,
+    expectedPixelBytes,
+    warnings,
+  };
+  return { ok: true, instance };
+}

@@ -1,0 +1,59 @@
+// gunzip with a hard output limit. fflate's gunzipSync sizes its buffer from the stream's own
+// trailer (attacker-controlled), so we stream instead and stop as soon as the limit is passed.
+import { Gunzip } from 'fflate';
+import { EnvelopeError } from '../api.ts';
+import type { Problem } from '../types.ts';
+import { formatBytes, MAX_TOTAL_BYTES } from '../limits.ts';
+import { crc32 } from './crc32.ts';
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+const CHUNK = 1 << 20;
+
+export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: number = MAX_TOTAL_BYTES): { data: Uint8Array; problems: Problem[] } {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let members = 1;
+  const stream = new Gunzip();
+  stream.ondata = (chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) {
+      throw new EnvelopeError('limit', `${origin} decompresses to more than ${formatBytes(maxBytes)} (${maxBytes} bytes), the most this viewer unpacks; it was not opened.`);
+    }
+    chunks.push(chunk);
+  };
+  stream.onmember = () => {
+    members++;
+  };
+  try {
+    for (let at = 0; at < bytes.length; at += CHUNK) {
+      const end = Math.min(at + CHUNK, bytes.length);
+      stream.push(bytes.subarray(at, end), end === bytes.length);
+    }
+  } catch (e) {
+    if (e instanceof EnvelopeError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    const hint = reason === 'unexpected EOF' ? 'the file is truncated (an incomplete download?)' : 'the compressed data is damaged';
+    throw new EnvelopeError('corrupt-archive', `${origin}: gzip decompression failed after ${total} bytes (${reason}): ${hint}. Download or copy it again.`);
+  }
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  const problems: Problem[] = [];
+  // The trailer (CRC-32, size mod 2^32) covers one member; check it when there is just one.
+  if (members === 1 && bytes.length >= 18) {
+    const t = bytes.length - 8;
+    const storedCrc = (bytes[t]! | (bytes[t + 1]! << 8) | (bytes[t + 2]! << 16) | (bytes[t + 3]! << 24)) >>> 0;
+    const storedSize = (bytes[t + 4]! | (bytes[t + 5]! << 8) | (bytes[t + 6]! << 16) | (bytes[t + 7]! << 24)) >>> 0;
+    const actualCrc = crc32(data);
+    if (storedCrc !== actualCrc || storedSize !== total % 2 ** 32) {
+      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: the gzip checksum does not match the decompressed data (stored CRC ${storedCrc.toString(16).padStart(8, '0')}, computed ${actualCrc.toString(16).padStart(8, '0')}); the file is damaged.` });
+    }
+  }
+  return { data, problems };
+}

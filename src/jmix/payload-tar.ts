@@ -1,0 +1,79 @@
+// The decrypted payload is a tar in one of three producer layouts (INTEROP §3 step 4):
+//   jmix-js  — ustar, every entry under 'payload/', directory entries present;
+//   jmix-rs  — GNU tar of the payload's contents rooted at '.'/'./', directory entries present;
+//   jmix-php — PharData, files only, no prefix.
+// All three become one map of payload-relative paths to bytes.
+import type { Problem } from './types.ts';
+import { UnpackBudget } from './limits.ts';
+import { printable, requireSafePath } from './paths.ts';
+import { gunzipLimited, isGzip } from './archive/gzip.ts';
+import { readTar } from './archive/tar.ts';
+
+export type PayloadTarLayout = 'payload-prefix' | 'dot-root' | 'files-only';
+
+export interface PayloadTarContents {
+  files: Map<string, Uint8Array>;
+  layout: PayloadTarLayout;
+  problems: Problem[];
+}
+
+const PAYLOAD_PREFIX = 'payload/';
+
+function stripDotSlash(name: string): string {
+  let n = name;
+  while (n.startsWith('./')) n = n.slice(2);
+  return n;
+}
+
+export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): PayloadTarContents {
+  const problems: Problem[] = [];
+  let bytes = tarBytes;
+  // No producer gzips the payload tar, but sniffing costs nothing (INTEROP §9).
+  if (isGzip(bytes)) {
+    const gunzipped = gunzipLimited(bytes, origin);
+    problems.push(...gunzipped.problems);
+    bytes = gunzipped.data;
+  }
+  const tar = readTar(bytes, origin);
+  problems.push(...tar.problems);
+
+  let sawDotRoot = false;
+  let sawDirectory = false;
+  const fileEntries: { name: string; data: Uint8Array }[] = [];
+  for (const entry of tar.entries) {
+    if (entry.name.startsWith('./') || entry.name === '.') sawDotRoot = true;
+    const name = stripDotSlash(entry.name);
+    if (entry.type === 'directory') {
+      sawDirectory = true;
+      continue;
+    }
+    if (entry.type === 'symlink' || entry.type === 'hardlink') {
+      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: payload entry "${printable(entry.name)}" is a link to "${printable(entry.linkName ?? '')}"; links are never followed, so it was skipped.` });
+      continue;
+    }
+    if (entry.type === 'other') {
+      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: payload entry "${printable(entry.name)}" is not a regular file; it was skipped.` });
+      continue;
+    }
+    fileEntries.push({ name, data: entry.data });
+  }
+
+  const allPrefixed = fileEntries.length > 0 && fileEntries.every((f) => f.name.startsWith(PAYLOAD_PREFIX));
+  // A tar with directory entries but neither './' nor 'payload/' is closest to jmix-rs (tar-rs
+  // drops './' from every entry but the root one).
+  const layout: PayloadTarLayout = allPrefixed ? 'payload-prefix' : sawDotRoot || sawDirectory ? 'dot-root' : 'files-only';
+
+  const budget = new UnpackBudget(origin);
+  const files = new Map<string, Uint8Array>();
+  for (const entry of fileEntries) {
+    const raw = allPrefixed ? entry.name.slice(PAYLOAD_PREFIX.length) : entry.name;
+    const path = requireSafePath(raw, origin);
+    budget.entry(path, entry.data.length);
+    if (files.has(path)) {
+      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: payload file "${path}" appears more than once in the tar; only the first copy is used.` });
+      continue;
+    }
+    files.set(path, entry.data);
+  }
+  return { files, layout, problems };
+}

@@ -1,0 +1,74 @@
+// The viewer, loaded only when there is something to show: Cornerstone never weighs on the start screen.
+import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, type ReactNode } from 'react';
+import type { OpenResult } from '../jmix/api.ts';
+import type { DicomStudy } from '../dicom/types.ts';
+import { personNameText } from './format.ts';
+import { useOpener } from './store.ts';
+
+interface StudyViewerProps {
+  studies: DicomStudy[];
+  readFile: (path: string) => Promise<Uint8Array>;
+  patientLabel?: string;
+}
+
+// A glob, not a plain import(): the build still works while the viewer module does not exist.
+const viewerModules = import.meta.glob<{ default: ComponentType<StudyViewerProps> }>('../viewer/StudyViewer.tsx');
+const loadViewer = viewerModules['../viewer/StudyViewer.tsx'];
+const StudyViewer = loadViewer ? lazy(loadViewer) : null;
+
+class ViewerBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  override state = { error: null as string | null };
+  static getDerivedStateFromError(e: unknown) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  override render() {
+    if (this.state.error) {
+      return (
+        <p role="alert" className="key-error">
+          The images could not be displayed: {this.state.error}. The files can still be saved with "Save decrypted study".
+        </p>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+export function ViewerSlot({ result }: { result: OpenResult }) {
+  const { envelope, dicom } = result;
+  const markViewerLoaded = useOpener((s) => s.markViewerLoaded);
+  const studies = dicom?.studies ?? [];
+  const show = envelope.payloadAvailable && studies.length > 0;
+
+  const readFile = useCallback(
+    async (path: string) => {
+      const file = envelope.payload.find((f) => f.path === path);
+      if (!file) throw new Error(`${path} is not in the envelope's payload.`);
+      return file.bytes();
+    },
+    [envelope],
+  );
+
+  useEffect(() => {
+    if (show && StudyViewer) markViewerLoaded();
+  }, [show, markViewerLoaded]);
+
+  const patient = envelope.metadata?.patient ?? envelope.manifest.patient;
+  const patientLabel = personNameText(patient?.name ?? null) ?? studies[0]?.patient.name ?? undefined;
+
+  return (
+    <section className="panel viewer-slot" aria-labelledby="images-heading">
+      <h2 id="images-heading">Images</h2>
+      {!show ? (
+        <p className="muted">{envelope.payloadAvailable ? 'There are no DICOM images to show.' : 'The images are shown once the envelope is decrypted.'}</p>
+      ) : StudyViewer ? (
+        <ViewerBoundary>
+          <Suspense fallback={<p aria-live="polite">Loading the image viewer…</p>}>
+            <StudyViewer studies={studies} readFile={readFile} {...(patientLabel ? { patientLabel } : {})} />
+          </Suspense>
+        </ViewerBoundary>
+      ) : (
+        <p className="muted">The series are listed above; this build has no image viewer.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+// The opener's one store. Keys live here, in memory, and nowhere else (never storage, logs or URLs);
+// closeEnvelope() drops every reference the page holds to the envelope.
+import { create } from 'zustand';
+import { CancelledError, EnvelopeError, type OpenResult, type Progress } from '../jmix/api.ts';
+import { openEnvelope } from '../jmix/index.ts';
+import type { EnvelopeSource } from '../jmix/types.ts';
+import { createHasherPool, type HasherPool } from '../workers/hasher-pool.ts';
+import { fetchEnvelope, nameFromUrl, type DownloadProgress, type EnvelopeLink } from './link.ts';
+
+export type OpenerKey = string | Uint8Array;
+
+export interface OpenerState {
+  source: EnvelopeSource | null;
+  /** Key for the current source; in memory only. */
+  key: OpenerKey | null;
+  busy: boolean;
+  /** The link download, while it runs. */
+  download: (DownloadProgress & { src: string }) | null;
+  progress: Progress | null;
+  result: OpenResult | null;
+  /** Why the last attempt could not be used at all (EnvelopeError, link failure). */
+  error: string | null;
+  /** Why the last key did not work, in plain words from the decrypt check. */
+  keyMessage: string | null;
+  /** The viewer (and so Cornerstone) was loaded: its caches must be purged on close. */
+  viewerLoaded: boolean;
+  dragging: boolean;
+
+  openSource(source: EnvelopeSource, key?: OpenerKey | null): Promise<void>;
+  tryKey(key: OpenerKey): Promise<void>;
+  openLink(link: EnvelopeLink): Promise<void>;
+  cancel(): void;
+  closeEnvelope(): void;
+  failed(message: string): void;
+  setDragging(dragging: boolean): void;
+  markViewerLoaded(): void;
+}
+
+let hasher: HasherPool | null = null;
+let running: AbortController | null = null;
+let runId = 0;
+
+const cornerstoneModule = import.meta.glob<{ purgeCornerstone?: () => void }>('../viewer/cornerstone.ts');
+
+function startRun(): { id: number; signal: AbortSignal } {
+  running?.abort();
+  running = new AbortController();
+  runId += 1;
+  return { id: runId, signal: running.signal };
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof Error && e.message) return e.message;
+  return 'The envelope could not be opened for an unexpected reason. Try again, or ask the sender for a new copy.';
+}
+
+function decryptFailure(result: OpenResult): string | null {
+  const check = result.report.checks.find((c) => c.id === 'decrypt');
+  if (check?.status !== 'fail') return null;
+  return check.detail || check.title || 'This key does not open the envelope.';
+}
+
+export const useOpener = create<OpenerState>()((set, get) => ({
+  source: null,
+  key: null,
+  busy: false,
+  download: null,
+  progress: null,
+  result: null,
+  error: null,
+  keyMessage: null,
+  viewerLoaded: false,
+  dragging: false,
+
+  async openSource(source, key = null) {
+    const run = startRun();
+    // A new source replaces whatever was open, keys included.
+    set({ source, key, busy: true, progress: null, download: null, result: null, error: null, keyMessage: null });
+    await runOpen(run, source, key);
+  },
+
+  async tryKey(key) {
+    const { source } = get();
+    if (!source) return;
+    const run = startRun();
+    set({ key, busy: true, progress: null, error: null, keyMessage: null });
+    await runOpen(run, source, key);
+  },
+
+  async openLink(link) {
+    const run = startRun();
+    set({ source: null, key: link.key, busy: true, result: null, error: null, keyMessage: null, progress: null,
+      download: { src: link.src, done: 0, total: 0 } });
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchEnvelope(link.src, {
+        signal: run.signal,
+        onProgress: (p) => {
+          if (run.id === runId) set({ download: { src: link.src, ...p } });
+        },
+      });
+    } catch (e) {
+      if (run.id !== runId) return;
+      set({ busy: false, download: null, key: null, error: e instanceof CancelledError ? null : messageOf(e) });
+      return;
+    }
+    if (run.id !== runId) return;
+    const source: EnvelopeSource = { kind: 'bytes', bytes, name: nameFromUrl(link.src) };
+    set({ source, download: null });
+    await runOpen(run, source, link.key);
+  },
+
+  cancel() {
+    running?.abort();
+    running = null;
+    runId += 1;
+    const { result } = get();
+    // Cancelling a new key keeps the envelope that was already open; cancelling a first open goes back to start.
+    set(result ? { busy: false, progress: null, download: null } : { busy: false, progress: null, download: null, source: null, key: null });
+  },
+
+  closeEnvelope() {
+    running?.abort();
+    running = null;
+    runId += 1;
+    const hadViewer = get().viewerLoaded;
+    set({ source: null, key: null, busy: false, download: null, progress: null, result: null, error: null,
+      keyMessage: null, viewerLoaded: false, dragging: false });
+    // The link (if any) named this envelope: after closing, a reload must not open it again.
+    if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+    if (hadViewer) void purgeViewerCaches();
+  },
+
+  failed(message) {
+    set({ busy: false, progress: null, download: null, error: message });
+  },
+
+  setDragging(dragging) {
+    if (get().dragging !== dragging) set({ dragging });
+  },
+
+  markViewerLoaded() {
+    if (!get().viewerLoaded) set({ viewerLoaded: true });
+  },
+}));
+
+async function runOpen(run: { id: number; signal: AbortSignal }, source: EnvelopeSource, key: OpenerKey | null): Promise<void> {
+  hasher ??= createHasherPool();
+  const set = useOpener.setState;
+  try {
+    const result = await openEnvelope(source, {
+      ...(key !== null ? { key } : {}),
+      hasher,
+      signal: run.signal,
+      onProgress: (p) => {
+        if (run.id === runId) set({ progress: p });
+      },
+    });
+    if (run.id !== runId) return;
+    set({ result, busy: false, progress: null, keyMessage: key !== null ? decryptFailure(result) : null });
+  } catch (e) {
+    if (run.id !== runId) return;
+    if (e instanceof CancelledError) {
+      set({ busy: false, progress: null });
+      return;
+    }
+    const message = e instanceof EnvelopeError ? e.message : messageOf(e);
+    // A key retry that fails outright keeps the envelope on screen and says why next to the key field.
+    if (useOpener.getState().result) set({ busy: false, progress: null, keyMessage: message });
+    else set({ busy: false, progress: null, error: message, source: null, key: null });
+  }
+}
+
+async function purgeViewerCaches(): Promise<void> {
+  const load = cornerstoneModule['../viewer/cornerstone.ts'];
+  if (!load) return;
+  try {
+    (await load()).purgeCornerstone?.();
+  } catch {
+    // Purging is best effort: the references above are already dropped.
+  }
+}

@@ -1,0 +1,91 @@
+// Series list with thumbnails of each series' middle image.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { utilities } from '@cornerstonejs/core';
+import { imageIdForFrame, initCornerstone } from './cornerstone.ts';
+import type { SeriesEntry } from './viewerModel.ts';
+
+// Thumbnails render one after another: they share the GPU (or CPU) with the main viewport.
+let thumbnailQueue: Promise<unknown> = Promise.resolve();
+
+function Thumbnail({ entry, readFile }: { entry: SeriesEntry; readFile: (path: string) => Promise<Uint8Array> }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    const frames = entry.series.frames;
+    const middle = frames[Math.floor(frames.length / 2)];
+    if (!middle) return;
+    const job = thumbnailQueue.then(async () => {
+      if (cancelled || !canvasRef.current) return;
+      await initCornerstone();
+      const imageId = await imageIdForFrame(middle, readFile);
+      if (cancelled || !canvasRef.current) return;
+      await utilities.loadImageToCanvas({ canvas: canvasRef.current, imageId, thumbnail: true });
+    });
+    thumbnailQueue = job.catch(() => undefined);
+    job.catch(() => {
+      if (!cancelled) setFailed(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [entry, readFile]);
+  return (
+    <span className="jv-thumb" aria-hidden="true">
+      <canvas ref={canvasRef} width={96} height={96} />
+      {failed && <span className="jv-thumb-failed">no preview</span>}
+    </span>
+  );
+}
+
+export function SeriesBrowser(props: {
+  entries: SeriesEntry[];
+  selected: number;
+  onSelect: (index: number) => void;
+  readFile: (path: string) => Promise<Uint8Array>;
+}) {
+  const { entries, selected, onSelect, readFile } = props;
+  const listRef = useRef<HTMLUListElement>(null);
+
+  // Up/Down inside the list move the selection (and the focus with it), like a listbox.
+  const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    e.preventDefault();
+    e.stopPropagation();
+    const next = Math.max(0, Math.min(entries.length - 1, selected + (e.key === 'ArrowDown' ? 1 : -1)));
+    onSelect(next);
+    listRef.current?.querySelectorAll<HTMLButtonElement>('button')[next]?.focus();
+  };
+
+  return (
+    <nav className="jv-series" aria-label="Series">
+      <ul ref={listRef} onKeyDown={onKeyDown}>
+        {entries.map((entry, i) => {
+          const { series } = entry;
+          const count = series.frames.length;
+          return (
+            <li key={entry.key}>
+              <button
+                type="button"
+                className="jv-series-button"
+                aria-current={i === selected ? 'true' : undefined}
+                aria-label={`Series ${series.seriesNumber ?? i + 1}: ${series.modality ?? 'unknown modality'}, ${series.description ?? 'no description'}, ${count} image${count === 1 ? '' : 's'}`}
+                data-testid="series-button"
+                onClick={() => onSelect(i)}
+              >
+                <Thumbnail entry={entry} readFile={readFile} />
+                <span className="jv-series-text">
+                  <span className="jv-series-modality">{series.modality ?? '—'}</span>
+                  <span className="jv-series-desc">{series.description ?? '(no description)'}</span>
+                  <span className="jv-series-count">
+                    {count} image{count === 1 ? '' : 's'}
+                  </span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
