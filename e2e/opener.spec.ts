@@ -108,6 +108,9 @@ test.beforeEach(async ({ page }) => {
   pageErrors = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
   });

@@ -6,6 +6,7 @@ import { syntheticStudy, HU, type SyntheticStudy } from '../scripts/lib/dicom-sy
 import { el, writeDicomFile, type DicomElement } from '../scripts/lib/dicom-writer.ts';
 import { indexDicom, UNKNOWN_STUDY } from '../src/dicom/index.ts';
 import { parseDicomHeader } from '../src/dicom/header.ts';
+import { listElements } from '../src/dicom/tags.ts';
 import { CancelledError } from '../src/jmix/api.ts';
 import type { PayloadFile } from '../src/jmix/types.ts';
 import type { DicomIndex, DicomSeries } from '../src/dicom/types.ts';
@@ -337,5 +338,42 @@ describe.skipIf(!hasShared(JMIX_JS))('indexDicom on the jmix-js sample DICOMs', 
     // Published fact (INTEROP.md §8): their Pixel Data is 256 bytes where the header implies 512.
     const short = index.problems.filter((p) => /Pixel Data holds 256 bytes .* imply 512/.test(p.message));
     expect(short).toHaveLength(15);
+  });
+});
+
+describe('listElements (tag inspector)', () => {
+  it('names common tags, shows values, nests sequences and labels unknown tags', () => {
+    const bytes = writeDicomFile({
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+      sopInstanceUid: '1.2.3.4',
+      elements: [
+        el(0x00100010, 'PN', 'DOE^JANE'),
+        el(0x00280010, 'US', 2),
+        el(0x00200032, 'DS', [1.5, -2, 3]),
+        el(0x00091001, 'LO', 'vendor'),
+        el(0x00081140, 'SQ', [[el(0x00081155, 'UI', '1.2.3.5')]]),
+        el(0x7fe00010, 'OW', new Uint8Array(8)),
+      ],
+    });
+    const rows = listElements(bytes);
+    const by = Object.fromEntries(rows.map((r) => [r.tag, r]));
+    expect(by['(0010,0010)']).toMatchObject({ name: "Patient's Name", vr: 'PN', value: 'DOE^JANE' });
+    expect(by['(0028,0010)']).toMatchObject({ name: 'Rows', value: '2' });
+    expect(by['(0020,0032)']!.value).toBe('1.5\\-2\\3');
+    expect(by['(0002,0010)']!.value).toBe('1.2.840.10008.1.2.1');
+    expect(by['(0009,1001)']).toMatchObject({ name: 'Private tag', value: 'vendor' });
+    expect(by['(7FE0,0010)']!.value).toBe('<8 bytes>');
+    const seq = by['(0008,1140)']!;
+    expect(seq.value).toBe('1 item(s)');
+    expect(seq.children?.[0]?.[0]).toMatchObject({ tag: '(0008,1155)', name: 'Referenced SOP Instance UID', value: '1.2.3.5' });
+  });
+
+  it('reads Implicit VR files with dictionary VRs, and refuses non-DICOM', () => {
+    const study = syntheticStudy({ ctSlices: 1, ctSize: 16, mrSlices: 1, mrSize: 16, usFrames: 1 });
+    const mr = study.files.find((f) => f.path.startsWith('dicom/mr/'))!;
+    const rows = listElements(mr.bytes);
+    expect(rows.find((r) => r.tag === '(0002,0010)')!.value).toBe('1.2.840.10008.1.2');
+    expect(rows.find((r) => r.tag === '(0028,0011)')).toMatchObject({ vr: 'US', value: '16' });
+    expect(() => listElements(new TextEncoder().encode('hello world'))).toThrow(/Not a readable DICOM file/);
   });
 });

@@ -124,6 +124,10 @@ interface SeriesHeader {
   seriesNumber: number;
 }
 
+function seriesInfo(s: SeriesHeader, count: number, frames: number): SyntheticSeriesInfo {
+  return { seriesUid: s.seriesUid, modality: s.modality, description: s.description, count, frames };
+}
+
 function seriesElements(s: SeriesHeader, ctx: StudyContext): DicomElement[] {
   return [
     el(0x00080021, 'DA', ctx.date),
@@ -424,7 +428,7 @@ function mrSeries(ctx: StudyContext, n: number, size: number, implicitFirst: boo
     });
     return { path: `${folder}/IM${String(k + 1).padStart(4, '0')}.dcm`, bytes };
   });
-  return { info: { ...series, count: n, frames: n }, files };
+  return { info: seriesInfo(series, n, n), files };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,7 +516,7 @@ function usSeries(ctx: StudyContext, frames: number, folder: string): { info: Sy
       el(0x7fe00010, 'OB', pixels),
     ],
   });
-  return { info: { ...series, count: 1, frames }, files: [{ path: `${folder}/IM0001.dcm`, bytes }] };
+  return { info: seriesInfo(series, 1, frames), files: [{ path: `${folder}/IM0001.dcm`, bytes }] };
 }
 
 // ---------------------------------------------------------------------------------------------
