@@ -74,13 +74,21 @@ test.beforeAll(async () => {
   // The "remote" host for links: another port on 127.0.0.1. /cors/* allows this page, /nocors/* does not.
   server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const m = /^\/(cors|nocors)\/([\w.-]+)$/.exec(url.pathname);
+    const m = /^\/(cors|nocors|slow)\/([\w.-]+)$/.exec(url.pathname);
     const file = m ? join(fx.dir, m[2]!) : null;
     if (!m || !file || !existsSync(file)) {
       res.writeHead(404, m?.[1] === 'cors' ? { 'access-control-allow-origin': '*' } : {}).end('not found');
       return;
     }
     const bytes = await readFile(file);
+    if (m[1] === 'slow') {
+      // Half the file, then nothing: the page shows partial progress until the user cancels.
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(bytes.length), 'access-control-allow-origin': '*' });
+      res.write(bytes.subarray(0, bytes.length >> 1));
+      const stop = setTimeout(() => res.destroy(), 15_000);
+      res.on('close', () => clearTimeout(stop));
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'application/zip',
       'content-length': String(bytes.length),
@@ -178,21 +186,29 @@ test('drop a zip: summary, patient with IHI, series, sender and a trustworthy ve
   await expect(verdict(page)).toHaveText(NOT_BAD);
   await expect(page.getByRole('heading', { name: /Envelope/ })).toContainText('11111111-1111-4111-8111-111111111111');
   await expectStudyListed(page);
-  await expect(page.getByText('Australian IHI')).toBeVisible();
-  await expect(page.getByText(IHI)).toBeVisible();
-  await expect(page.getByText('Harbour Imaging')).toBeVisible();
+  await expect(page.getByText('Australian IHI', { exact: true })).toBeVisible();
+  await expect(page.getByText(IHI, { exact: true })).toBeVisible();
+  await expect(page.getByText('Harbour Imaging', { exact: true })).toBeVisible();
   await expect(page.locator('.check--fail')).toHaveCount(0);
   await expect(page.locator('.check--pass').first()).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
   await expect(page.locator('ol.timeline li').first()).toBeVisible();
+  // The hashes were computed by the worker pool, not on the page's thread.
+  expect(requests.some((u) => /\/hash-worker-[\w-]+\.js$/.test(u))).toBe(true);
 });
 
-test('pick a folder (webkitdirectory input)', async ({ page }) => {
+test('pick a folder: "Open folder" falls back to a webkitdirectory input without showDirectoryPicker', async ({ page }) => {
+  // showDirectoryPicker cannot be driven by a test; browsers without it (Firefox, Safari) take this path.
+  await page.addInitScript(() => {
+    delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+  });
   await page.goto('/');
-  await page.getByTestId('folder-input').setInputFiles(fx.signedFolder);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open folder' }).click();
+  await (await chooser).setFiles(fx.signedFolder);
   await expect(verdict(page)).toHaveText(NOT_BAD);
   await expectStudyListed(page);
-  await expect(page.getByText(/folder/).first()).toBeVisible();
+  await expect(page.locator('dt:text-is("Carried in") + dd')).toContainText('folder');
 });
 
 test('"Open envelope" opens a tar.gz from the file picker', async ({ page }) => {
@@ -224,6 +240,19 @@ test('a link the server refuses (CORS) says what happened and offers dropping th
   pageErrors = pageErrors.filter((e) => !/CORS|Failed to load resource|net::ERR_FAILED/.test(e));
 });
 
+test('a slow download shows bytes and percent, and Cancel returns to the start screen', async ({ page }) => {
+  await page.goto(`/#src=${serverOrigin}/slow/encrypted.zip`);
+  await expect(page.getByRole('heading', { name: 'Downloading the envelope' })).toBeVisible();
+  const total = (await readFile(fx.encryptedZip)).length;
+  await expect(page.getByText(/of .*\(50%\)|of .*\(4\d%\)/)).toBeVisible();
+  const bar = page.getByRole('progressbar');
+  await expect(bar).toHaveAttribute('max', String(total));
+  expect(Number(await bar.getAttribute('value'))).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Open envelope' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('wrong key, then the right key from "Load key file", without reloading', async ({ page }) => {
   await page.goto('/');
   await openWithPicker(page, fx.encryptedZip);
@@ -244,6 +273,8 @@ test('wrong key, then the right key from "Load key file", without reloading', as
   await expect(verdict(page)).toHaveText(NOT_BAD);
   await expectStudyListed(page);
   await expect(page.getByRole('textbox', { name: 'Recipient private key' })).toHaveCount(0);
+  // The README's picture of a signed, encrypted envelope: `OPENER_SCREENSHOT=docs/opener.png npx playwright test ...`.
+  if (process.env.OPENER_SCREENSHOT) await page.screenshot({ path: process.env.OPENER_SCREENSHOT, fullPage: true });
 });
 
 test('a tampered envelope says damaged, with the failed check visible', async ({ page }) => {
@@ -315,7 +346,7 @@ test.describe('shared jmix-js vectors (optional)', () => {
     await dropFile(page, 'encrypted.root.zip', await readFile(join(SHARED_VECTORS, 'zip/encrypted.root.zip')));
     await expect(verdict(page)).toContainText('Encrypted');
     // jmix-js keeps the patient in the manifest: readable before decryption, IHI labelled.
-    await expect(page.getByText('Australian IHI')).toBeVisible();
+    await expect(page.getByText('Australian IHI', { exact: true })).toBeVisible();
     await page.getByRole('textbox', { name: 'Recipient private key' }).fill(keys.recipient_private_key_b64);
     await page.getByRole('button', { name: 'Decrypt' }).click();
     await expect(verdict(page)).toHaveText(NOT_BAD);

@@ -45,7 +45,21 @@ function ReportPdf({ file }: { file: PayloadFile }) {
         <h3>Report: {baseName(file.path)}</h3>
       </figcaption>
       {/* sandbox with no permissions: the PDF cannot run script or navigate this page. */}
-      {url ? <iframe title={`Report ${baseName(file.path)}`} sandbox="" src={url} className="report-frame" /> : <p className="muted">Loading the report…</p>}
+      {url ? (
+        <>
+          <iframe title={`Report ${baseName(file.path)}`} sandbox="" src={url} className="report-frame" />
+          {/* Some browsers refuse to run their PDF viewer inside a sandboxed frame. */}
+          <p className="muted">
+            If the report stays blank,{' '}
+            <a href={url} target="_blank" rel="noopener noreferrer">
+              open the report in a new tab
+            </a>
+            .
+          </p>
+        </>
+      ) : (
+        <p className="muted">Loading the report…</p>
+      )}
     </figure>
   );
 }

@@ -88,32 +88,34 @@ function SeriesList({ result }: { result: OpenResult }) {
   const { dicom, envelope } = result;
   if (dicom && dicom.studies.length > 0) {
     return (
-      <table className="series">
-        <caption className="visually-hidden">Series found in the DICOM files</caption>
-        <thead>
-          <tr>
-            <th scope="col">Modality</th>
-            <th scope="col">Body part</th>
-            <th scope="col">Description</th>
-            <th scope="col">Images</th>
-          </tr>
-        </thead>
-        <tbody>
-          {dicom.studies.flatMap((study) =>
-            study.series.map((s) => (
-              <tr key={`${study.studyUid}/${s.seriesUid}`}>
-                <td>{s.modality ?? '—'}</td>
-                <td>{s.bodyPart ?? '—'}</td>
-                <td>{s.description ?? '—'}</td>
-                <td>
-                  {s.instances.length}
-                  {s.frames.length !== s.instances.length && <> ({s.frames.length} frames)</>}
-                </td>
-              </tr>
-            )),
-          )}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="series">
+          <caption className="visually-hidden">Series found in the DICOM files</caption>
+          <thead>
+            <tr>
+              <th scope="col">Modality</th>
+              <th scope="col">Body part</th>
+              <th scope="col">Description</th>
+              <th scope="col">Images</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dicom.studies.flatMap((study) =>
+              study.series.map((s) => (
+                <tr key={`${study.studyUid}/${s.seriesUid}`}>
+                  <td>{s.modality ?? '—'}</td>
+                  <td>{s.bodyPart ?? '—'}</td>
+                  <td>{s.description ?? '—'}</td>
+                  <td>
+                    {s.instances.length}
+                    {s.frames.length !== s.instances.length && <> ({s.frames.length} frames)</>}
+                  </td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </div>
     );
   }
   const claims = envelope.metadata?.study?.series ?? [];
