@@ -2,6 +2,7 @@
 import { useEffect, type DragEvent } from 'react';
 import { pickedFromDataTransfer, sourceFromPicked } from './dropped-files.ts';
 import { EnvelopeView } from './EnvelopeView.tsx';
+import { ScreenBoundary } from './ErrorBoundary.tsx';
 import { LinkError, takeEnvelopeLink } from './link.ts';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { StartScreen } from './StartScreen.tsx';
@@ -74,7 +75,7 @@ export function App() {
 
   return (
     <div className={`app${dragging ? ' app--dragging' : ''}`} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
-      {body}
+      <ScreenBoundary>{body}</ScreenBoundary>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           Drop the envelope to open it here

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { KeyPrompt } from './KeyPrompt.tsx';
 import { PayloadFiles } from './PayloadFiles.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
@@ -11,13 +12,16 @@ export function EnvelopeView() {
   const busy = useOpener((s) => s.busy);
   const error = useOpener((s) => s.error);
   const closeEnvelope = useOpener((s) => s.closeEnvelope);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Keyboard and screen-reader users land on the envelope, not at the top of a page that changed under them.
+  useEffect(() => heading.current?.focus(), []);
   if (!result) return null;
   const { envelope, report } = result;
   const needsKey = envelope.encrypted && !envelope.payloadAvailable;
   return (
     <main className="envelope">
       <header className="envelope__header">
-        <h1>
+        <h1 ref={heading} tabIndex={-1}>
           Envelope <span className="mono">{envelope.id ?? envelope.carrier.name}</span>
         </h1>
         <button type="button" onClick={closeEnvelope}>

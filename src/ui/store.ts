@@ -127,7 +127,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     set({ source: null, key: null, busy: false, download: null, progress: null, result: null, error: null,
       keyMessage: null, viewerLoaded: false, dragging: false });
     // The link (if any) named this envelope: after closing, a reload must not open it again.
-    if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+    if (globalThis.location?.hash) history.replaceState(history.state, '', location.pathname + location.search);
     if (hadViewer) void purgeViewerCaches();
   },
 

@@ -137,7 +137,12 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
 
     const onRender = () => {
       syncView();
-      setStatus((s) => (s.kind === 'loading' || s.kind === 'error' ? { kind: 'rendered' } : s));
+      // "rendered" only when the image on screen is the one asked for: a failed load re-renders
+      // the previous image (or the empty background), which must not count.
+      const vp = getViewport();
+      const wanted = vp?.getImageIds()[vp.getTargetImageIdIndex()];
+      const shown = vp?.getCornerstoneImage()?.imageId;
+      if (wanted && shown === wanted) setStatus((s) => (s.kind === 'rendered' ? s : { kind: 'rendered' }));
     };
     const onLoadError = (evt: Event) => {
       const detail = (evt as CustomEvent<{ imageId?: string; error?: unknown }>).detail;

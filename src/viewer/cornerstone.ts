@@ -22,6 +22,7 @@ import {
   ZoomTool,
 } from '@cornerstonejs/tools';
 import type { DicomFrame } from '../dicom/types.ts';
+import { inflateIfDeflated } from './deflate.ts';
 
 export const TOOL_NAMES = {
   windowLevel: WindowLevelTool.toolName,
@@ -80,7 +81,7 @@ const registered = new Map<string, Promise<string>>();
 export function registerFile(path: string, readFile: (path: string) => Promise<Uint8Array>): Promise<string> {
   let id = registered.get(path);
   if (!id) {
-    id = readFile(path).then((bytes) => wadouri.fileManager.add(new Blob([bytes as Uint8Array<ArrayBuffer>])));
+    id = readFile(path).then((bytes) => wadouri.fileManager.add(new Blob([inflateIfDeflated(bytes) as Uint8Array<ArrayBuffer>])));
     // A failed read must not poison the cache: the next attempt reads again.
     id.catch(() => registered.delete(path));
     registered.set(path, id);

@@ -1,0 +1,296 @@
+// Streaming AES-256-GCM decryption with the tag still checked, for payloads too big to hold twice.
+// GCM is CTR mode plus GHASH: Web Crypto AES-CTR decrypts each chunk (off the main thread in
+// browsers) while @noble/ciphers' GHASH absorbs the same ciphertext, and the tag is compared in
+// constant time at the end. Plaintext handed out before finish() resolves is UNTRUSTED: callers
+// must hold it back, and discard it all when finish() throws.
+// Layout (NIST SP 800-38D, 96-bit IV, no AAD): H = E_K(0^128); J0 = IV ‖ 1; the payload's block i
+// (0-based) is XORed with E_K(IV ‖ (2 + i) mod 2^32); tag = GHASH_H(C ‖ pad ‖ 0^64 ‖ [len(C)]_64) ⊕ E_K(J0).
+import { GHASH } from '@noble/ciphers/_polyval.js';
+import { bs, constantTimeEqual } from './bytes.ts';
+import { DecryptError, HKDF_INFO, IV_BYTES, TAG_BYTES, type Producer } from './payload-cipher.ts';
+import { KeyAgreementError, sharedSecret } from './x25519.ts';
+
+const BLOCK = 16;
+/** GCM's limit for one message with a 96-bit IV: 2^32 − 2 blocks. */
+export const GCM_MAX_BYTES = (2 ** 32 - 2) * BLOCK;
+/** GHASH table size hint: > 64 KiB selects noble's 8-bit window, the fastest for bulk data. */
+const BULK_HINT = 1 << 20;
+
+const subtle = () => globalThis.crypto.subtle;
+
+/**
+ * The CTR counter block for the payload's block `blockIndex` (0-based): IV ‖ (2 + blockIndex) mod 2^32,
+ * big-endian. GCM increments only the low 32 bits (inc32), which Web Crypto AES-CTR with
+ * `length: 32` reproduces inside one call.
+ */
+export function counterBlock(iv: Uint8Array, blockIndex: number): Uint8Array<ArrayBuffer> {
+  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
+  if (!Number.isSafeInteger(blockIndex) || blockIndex < 0) throw new RangeError(`block index ${blockIndex} is not a non-negative integer`);
+  const out = new Uint8Array(BLOCK);
+  out.set(iv);
+  new DataView(out.buffer).setUint32(12, (blockIndex + 2) % 2 ** 32, false);
+  return out;
+}
+
+/** J0 = IV ‖ 0x00000001: its keystream block masks the tag. */
+function j0(iv: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(BLOCK);
+  out.set(iv);
+  out[15] = 1;
+  return out;
+}
+
+/** GCM length block for no AAD: 0^64 ‖ bit length of the ciphertext, big-endian. */
+function lengthBlock(bytes: number): Uint8Array {
+  const out = new Uint8Array(BLOCK);
+  const view = new DataView(out.buffer);
+  const bits = bytes * 8; // < 2^40, exact in a double
+  view.setUint32(8, Math.floor(bits / 2 ** 32), false);
+  view.setUint32(12, bits >>> 0, false);
+  return out;
+}
+
+async function ctrKeyFrom(key: CryptoKey | Uint8Array): Promise<CryptoKey> {
+  if (key instanceof Uint8Array) {
+    if (key.length !== 32) throw new DecryptError('bad-parameters', `The AES key is ${key.length} bytes; AES-256-GCM needs 32.`);
+    return subtle().importKey('raw', bs(key), { name: 'AES-CTR' }, false, ['encrypt', 'decrypt']);
+  }
+  if (key.algorithm.name === 'AES-CTR' && key.usages.includes('encrypt') && key.usages.includes('decrypt')) return key;
+  if (key.extractable) return ctrKeyFrom(new Uint8Array(await subtle().exportKey('raw', key)));
+  throw new DecryptError('bad-parameters', `The streaming decryptor needs the AES key as raw bytes, an AES-CTR CryptoKey with encrypt+decrypt usages, or an extractable key; it got a non-extractable ${key.algorithm.name} key.`);
+}
+
+/** One keystream block E_K(counter) (AES-CTR over 16 zero bytes). */
+async function keystreamBlock(key: CryptoKey, counter: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().encrypt({ name: 'AES-CTR', counter, length: 64 }, key, new Uint8Array(BLOCK)));
+}
+
+/**
+ * GHASH over a byte stream cut at arbitrary places. noble's GHASH zero-pads every update() to a block,
+ * so partial blocks are carried over here and only whole blocks are fed until the end.
+ */
+export class GhashStream {
+  private readonly ghash: GHASH;
+  private readonly carry = new Uint8Array(BLOCK);
+  private carryLen = 0;
+  private total = 0;
+
+  constructor(h: Uint8Array, expectedBytes = BULK_HINT) {
+    this.ghash = new GHASH(h, expectedBytes);
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  update(data: Uint8Array): void {
+    this.total += data.length;
+    let at = 0;
+    if (this.carryLen > 0) {
+      at = Math.min(BLOCK - this.carryLen, data.length);
+      this.carry.set(data.subarray(0, at), this.carryLen);
+      this.carryLen += at;
+      if (this.carryLen < BLOCK) return;
+      this.ghash.update(this.carry);
+      this.carryLen = 0;
+    }
+    const whole = at + Math.floor((data.length - at) / BLOCK) * BLOCK;
+    if (whole > at) this.ghash.update(data.subarray(at, whole));
+    if (whole < data.length) {
+      this.carry.set(data.subarray(whole));
+      this.carryLen = data.length - whole;
+    }
+  }
+
+  /** The GHASH of everything fed, padded, followed by the length block (no AAD). */
+  digest(): Uint8Array {
+    if (this.carryLen > 0) this.ghash.update(this.carry.subarray(0, this.carryLen));
+    this.ghash.update(lengthBlock(this.total));
+    return this.ghash.digest();
+  }
+}
+
+function xor16(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(BLOCK);
+  for (let i = 0; i < BLOCK; i++) out[i] = (a[i] ?? 0) ^ (b[i] ?? 0);
+  return out;
+}
+
+export interface GcmDecryptor {
+  /** Decrypts the next chunk (any length). The plaintext is UNTRUSTED until finish() resolves. */
+  update(chunk: Uint8Array): Promise<Uint8Array>;
+  /** Checks the tag over everything given to update(); throws DecryptError('auth-failed') on mismatch. */
+  finish(): Promise<void>;
+  /** Ciphertext bytes accepted so far. */
+  readonly bytes: number;
+}
+
+/**
+ * A streaming GCM decryptor. Calls to update() are applied in call order even if not awaited; each
+ * overlaps the Web Crypto CTR work with GHASH of the same chunk on the calling thread.
+ */
+export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, expectedTag: Uint8Array): GcmDecryptor {
+  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
+  if (expectedTag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${expectedTag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
+  const ivCopy = iv.slice();
+  const tag = expectedTag.slice();
+  const setup = (async () => {
+    const ctrKey = await ctrKeyFrom(key);
+    const [h, tagMask] = await Promise.all([keystreamBlock(ctrKey, new Uint8Array(BLOCK)), keystreamBlock(ctrKey, j0(ivCopy))]);
+    return { ctrKey, ghash: new GhashStream(h), tagMask };
+  })();
+  setup.catch(() => {}); // surfaced by update()/finish(); this only stops an unhandled-rejection report
+  let queue: Promise<unknown> = setup;
+  let offset = 0;
+  let state: 'open' | 'finished' | 'failed' = 'open';
+
+  async function decryptChunk(chunk: Uint8Array, at: number): Promise<Uint8Array> {
+    const { ctrKey, ghash } = await setup;
+    if (chunk.length === 0) return new Uint8Array(0);
+    // A chunk starting mid-block: pad its front so the CTR call starts on the block boundary.
+    const skip = at % BLOCK;
+    const input = skip === 0 ? bs(chunk) : padFront(chunk, skip);
+    const counter = counterBlock(ivCopy, Math.floor(at / BLOCK));
+    // Web Crypto copies `input` when called, so GHASH can read the chunk while AES-CTR runs.
+    const pending = subtle().decrypt({ name: 'AES-CTR', counter, length: 32 }, ctrKey, input);
+    ghash.update(chunk);
+    const plain = new Uint8Array(await pending);
+    return skip === 0 ? plain : plain.subarray(skip);
+  }
+
+  return {
+    get bytes() {
+      return offset;
+    },
+    update(chunk) {
+      if (state !== 'open') return Promise.reject(new Error(`update() after finish(): the GCM decryptor is ${state}.`));
+      const at = offset;
+      if (at + chunk.length > GCM_MAX_BYTES) {
+        state = 'failed';
+        return Promise.reject(new DecryptError('bad-parameters', `The encrypted payload exceeds AES-GCM's limit of ${GCM_MAX_BYTES} bytes for one message; it cannot be a valid GCM ciphertext.`));
+      }
+      offset += chunk.length;
+      const result = queue.then(() => decryptChunk(chunk, at));
+      queue = result.catch(() => {
+        state = 'failed';
+      });
+      return result;
+    },
+    async finish() {
+      if (state === 'finished') throw new Error('finish() was already called on this GCM decryptor.');
+      await queue;
+      if (state === 'failed') throw new DecryptError('auth-failed', 'Decryption was interrupted by an earlier error, so the payload was never authenticated; discard everything decrypted.');
+      state = 'finished';
+      const { ghash, tagMask } = await setup;
+      const computed = xor16(ghash.digest(), tagMask);
+      if (!constantTimeEqual(computed, tag)) {
+        throw new DecryptError(
+          'auth-failed',
+          `The AES-GCM tag does not match after ${offset.toLocaleString('en')} bytes of ciphertext: either the key (or HKDF info string) is wrong, or the encrypted payload, IV or tag was altered. Everything decrypted from it must be discarded.`,
+        );
+      }
+    },
+  };
+}
+
+function padFront(chunk: Uint8Array, skip: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(skip + chunk.length);
+  out.set(chunk, skip);
+  return out;
+}
+
+export type CiphertextSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
+
+/** Yields the source in pieces of at most `chunkSize` bytes (views, no copies). */
+export async function* rechunk(source: CiphertextSource, chunkSize: number): AsyncGenerator<Uint8Array> {
+  if (!(chunkSize > 0)) throw new RangeError(`chunk size ${chunkSize} must be positive`);
+  const parts = source instanceof Uint8Array ? [source] : source;
+  for await (const part of parts) {
+    for (let i = 0; i < part.length; i += chunkSize) yield part.subarray(i, Math.min(part.length, i + chunkSize));
+  }
+}
+
+export const DEFAULT_CHUNK_SIZE = 4 << 20;
+
+/**
+ * Decrypt a whole source chunk by chunk. `onChunk` receives UNTRUSTED plaintext (with its offset):
+ * it must stage it, not show or act on it, until this promise resolves; if it rejects, discard all.
+ */
+export async function decryptGcmStreaming(
+  source: CiphertextSource,
+  key: CryptoKey | Uint8Array,
+  iv: Uint8Array,
+  tag: Uint8Array,
+  opts: { chunkSize?: number; onChunk?: (plain: Uint8Array, offset: number) => void | Promise<void> } = {},
+): Promise<void> {
+  const dec = createGcmDecryptor(key, iv, tag);
+  let offset = 0;
+  for await (const chunk of rechunk(source, opts.chunkSize ?? DEFAULT_CHUNK_SIZE)) {
+    const plain = await dec.update(chunk);
+    await opts.onChunk?.(plain, offset);
+    offset += plain.length;
+  }
+  await dec.finish();
+}
+
+/**
+ * The raw AES-256 key for the streaming path: X25519(priv, ephemeral) → HKDF-SHA256 (empty salt, `info`).
+ * Same derivation as decryptPayload, but as bytes so CTR and the GHASH key can both be made from it.
+ */
+export async function deriveStreamKey(privateKey: Uint8Array, ephemeralPublicKey: Uint8Array, info: string): Promise<Uint8Array> {
+  let secret: Uint8Array;
+  try {
+    secret = await sharedSecret(privateKey, ephemeralPublicKey);
+  } catch (e) {
+    if (e instanceof KeyAgreementError) throw new DecryptError('bad-parameters', e.message);
+    throw e;
+  }
+  const ikm = await subtle().importKey('raw', bs(secret), 'HKDF', false, ['deriveBits']);
+  const bits = await subtle().deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }, ikm, 256);
+  return new Uint8Array(bits);
+}
+
+export interface InfoStringMatch {
+  infoString: string;
+  producer: Producer;
+  key: Uint8Array;
+}
+
+/**
+ * Which producer's HKDF info string authenticates this ciphertext, in one read of it: one GHASH state
+ * per candidate key over the same stream, no decryption. Returns null if none matches (wrong key or
+ * altered payload). It costs one GHASH per candidate, which is the dominant cost of a streaming
+ * decrypt, so it pays only when the first guess is likely wrong (see scripts/bench.ts).
+ */
+export async function findInfoString(args: {
+  source: CiphertextSource;
+  privateKey: Uint8Array;
+  ephemeralPublicKey: Uint8Array;
+  iv: Uint8Array;
+  tag: Uint8Array;
+  order?: Producer[];
+  chunkSize?: number;
+}): Promise<InfoStringMatch | null> {
+  const { iv, tag } = args;
+  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
+  if (tag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${tag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
+  const order = args.order ?? (['jmix-js', 'jmix-php', 'jmix-rs'] as Producer[]);
+  const candidates = await Promise.all(
+    order.map(async (producer) => {
+      const key = await deriveStreamKey(args.privateKey, args.ephemeralPublicKey, HKDF_INFO[producer]);
+      const ctrKey = await ctrKeyFrom(key);
+      const [h, tagMask] = await Promise.all([keystreamBlock(ctrKey, new Uint8Array(BLOCK)), keystreamBlock(ctrKey, j0(iv))]);
+      return { producer, key, ghash: new GhashStream(h), tagMask };
+    }),
+  );
+  for await (const chunk of rechunk(args.source, args.chunkSize ?? DEFAULT_CHUNK_SIZE)) {
+    for (const c of candidates) c.ghash.update(chunk);
+  }
+  let found: InfoStringMatch | null = null;
+  for (const c of candidates) {
+    // Check every candidate so the time taken does not say which one matched.
+    const ok = constantTimeEqual(xor16(c.ghash.digest(), c.tagMask), tag);
+    if (ok && !found) found = { infoString: HKDF_INFO[c.producer], producer: c.producer, key: c.key };
+  }
+  return found;
+}
