@@ -157,6 +157,7 @@ export function fileFromBlob(path: string, blob: Blob, origin = 'folder'): Entry
     path,
     size: blob.size,
     origin,
+    blob,
     bytes: () => {
       cached ??= blob.arrayBuffer().then((buffer) => {
         if (buffer.byteLength !== blob.size) {

@@ -12,6 +12,8 @@ export interface EntryFile {
   origin: string;
   /** The file's bytes. May be called more than once; implementations may cache. */
   bytes(): Promise<Uint8Array>;
+  /** The underlying Blob/File when there is one, so the file can be handed to a worker unread. */
+  blob?: Blob;
 }
 
 /** What the user handed us. */

@@ -30,7 +30,7 @@ export function TrustPanel({ report }: { report: VerificationReport }) {
   return (
     <section className="panel trust" aria-labelledby="trust-heading">
       <h2 id="trust-heading">Can it be trusted?</h2>
-      <p role="status" className={`verdict verdict--${report.verdict}`}>
+      <p role="status" aria-labelledby="trust-heading" className={`verdict verdict--${report.verdict}`}>
         <span aria-hidden="true" className="verdict__icon">
           {VERDICT_ICON[report.verdict]}
         </span>{' '}

@@ -149,7 +149,7 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
       if (!detail?.imageId || !stackIdsRef.current.includes(detail.imageId)) return;
       const vp = getViewport();
       // Only the image on screen matters; a neighbour failing in the background is not news yet.
-      if (vp && vp.getCurrentImageId() !== detail.imageId) return;
+      if (vp && vp.getImageIds()[vp.getTargetImageIdIndex()] !== detail.imageId) return;
       setStatus({ kind: 'error', message: `This image could not be decoded: ${describeError(detail.error)}` });
     };
     const onAnnotationsChanged = () => {

@@ -1,0 +1,58 @@
+// What crosses between the page and the open-envelope worker: plain, structured-cloneable data.
+// Functions (EntryFile.bytes, PayloadFile.bytes) cannot cross, so files travel as Blobs and are
+// wrapped back into the core's types on each side.
+import { EnvelopeError, type OpenOptions, type OpenResult, type Progress } from '../jmix/api.ts';
+import type { EntryFile, EnvelopeSource, Envelope, PayloadFile, Problem } from '../jmix/types.ts';
+
+export type WireSource =
+  | { kind: 'bytes'; bytes: Uint8Array; name: string }
+  | { kind: 'files'; name?: string; files: { path: string; origin: string; blob: Blob }[] };
+
+export type WireOptions = Omit<OpenOptions, 'hasher' | 'onProgress' | 'signal'>;
+
+export type WireEnvelope = Omit<Envelope, 'payload'> & { payload: { path: string; blob: Blob }[] };
+export type WireResult = Omit<OpenResult, 'envelope'> & { envelope: WireEnvelope };
+
+export type WorkerRequest = { type: 'open'; source: WireSource; options: WireOptions };
+export type WorkerResponse =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; result: WireResult }
+  | { type: 'error'; error: { name: string; code: string | null; message: string; problems: Problem[] } };
+
+export async function toWireSource(source: EnvelopeSource): Promise<WireSource> {
+  if (source.kind === 'bytes') return source;
+  const files = await Promise.all(
+    source.files.map(async (f: EntryFile) => ({ path: f.path, origin: f.origin, blob: f.blob ?? new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })),
+  );
+  return { kind: 'files', files, ...(source.name !== undefined ? { name: source.name } : {}) };
+}
+
+export function fromWireSource(w: WireSource): EnvelopeSource {
+  if (w.kind === 'bytes') return w;
+  return {
+    kind: 'files',
+    ...(w.name !== undefined ? { name: w.name } : {}),
+    files: w.files.map(({ path, origin, blob }) => ({ path, origin, size: blob.size, blob, bytes: async () => new Uint8Array(await blob.arrayBuffer()) })),
+  };
+}
+
+export async function toWireResult(r: OpenResult): Promise<WireResult> {
+  const payload = await Promise.all(r.envelope.payload.map(async (f) => ({ path: f.path, blob: new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })));
+  return { ...r, envelope: { ...r.envelope, payload } };
+}
+
+export function fromWireResult(w: WireResult): OpenResult {
+  const payload: PayloadFile[] = w.envelope.payload.map(({ path, blob }) => blobPayloadFile(path, blob));
+  return { ...w, envelope: { ...w.envelope, payload } };
+}
+
+/** A payload file held as a Blob: the browser may keep it out of the JS heap; read on demand. */
+export function blobPayloadFile(path: string, blob: Blob): PayloadFile {
+  return { path, size: blob.size, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
+}
+
+export function errorToWire(e: unknown): Extract<WorkerResponse, { type: 'error' }>['error'] {
+  if (e instanceof EnvelopeError) return { name: e.name, code: e.code, message: e.message, problems: e.problems };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, code: null, message: err.message, problems: [] };
+}

@@ -1,0 +1,366 @@
+// Streaming AES-256-GCM (Web Crypto AES-CTR + noble GHASH) must agree byte for byte with one-shot
+// Web Crypto AES-GCM, reject every tampering only at finish(), and open the real producers' vectors.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ecb } from '@noble/ciphers/aes.js';
+import { describe, expect, it } from 'vitest';
+import { base64ToBytes, bs, bytesToHex, concatBytes } from '../src/jmix/crypto/bytes.ts';
+import { DecryptError, decryptPayload, HKDF_INFO, type Producer } from '../src/jmix/crypto/payload-cipher.ts';
+import {
+  counterBlock,
+  createGcmDecryptor,
+  decryptGcmStreaming,
+  deriveStreamKey,
+  findInfoString,
+  GCM_MAX_BYTES,
+  rechunk,
+} from '../src/jmix/crypto/stream-gcm.ts';
+import { pack, recipient, wrongRecipient } from './helpers/fixtures.ts';
+import { hasShared, sharedPath } from './shared.ts';
+
+const subtle = globalThis.crypto.subtle;
+
+function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+}
+
+/** One-shot Web Crypto AES-GCM, split the way JMIX stores it: ciphertext, and the tag apart. */
+async function sealOneShot(key: Uint8Array, iv: Uint8Array, plain: Uint8Array) {
+  const k = await subtle.importKey('raw', bs(key), 'AES-GCM', false, ['encrypt']);
+  const sealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: bs(iv), tagLength: 128 }, k, bs(plain)));
+  return { ciphertext: sealed.slice(0, -16), tag: sealed.slice(-16) };
+}
+
+async function openOneShot(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Promise<Uint8Array> {
+  const k = await subtle.importKey('raw', bs(key), 'AES-GCM', false, ['decrypt']);
+  return new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: bs(iv), tagLength: 128 }, k, concatBytes(ciphertext, tag)));
+}
+
+/** Streams `ciphertext` cut at `cuts` (or every `chunk` bytes); returns the plaintext only if finish() passed. */
+async function streamOpen(key: Uint8Array | CryptoKey, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, chunk: number | number[]): Promise<Uint8Array> {
+  const dec = createGcmDecryptor(key, iv, tag);
+  const parts: Uint8Array[] = [];
+  const sizes = typeof chunk === 'number' ? null : chunk;
+  let at = 0;
+  let i = 0;
+  while (at < ciphertext.length) {
+    const n = sizes ? (sizes[i++ % sizes.length] ?? 1) : (chunk as number);
+    const piece = ciphertext.subarray(at, Math.min(ciphertext.length, at + n));
+    const plain = await dec.update(piece);
+    expect(plain.length).toBe(piece.length);
+    parts.push(plain);
+    at += piece.length;
+  }
+  await dec.finish();
+  return concatBytes(...parts);
+}
+
+async function expectAuthFailure(run: () => Promise<unknown>): Promise<void> {
+  let error: unknown = null;
+  try {
+    await run();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(DecryptError);
+  expect((error as DecryptError).reason).toBe('auth-failed');
+}
+
+describe('counter blocks', () => {
+  const iv = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
+  const low32 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(12, false);
+
+  it('starts at IV ‖ 2 and keeps the IV as the top 96 bits', () => {
+    const c = counterBlock(iv, 0);
+    expect(c.subarray(0, 12)).toEqual(iv);
+    expect(low32(c)).toBe(2);
+    expect(low32(counterBlock(iv, 1000))).toBe(1002);
+  });
+
+  it('wraps the low 32 bits mod 2^32 near 2^32 blocks without touching the IV', () => {
+    expect(low32(counterBlock(iv, 2 ** 32 - 3))).toBe(0xffffffff);
+    expect(low32(counterBlock(iv, 2 ** 32 - 2))).toBe(0);
+    expect(low32(counterBlock(iv, 2 ** 32 - 1))).toBe(1);
+    expect(low32(counterBlock(iv, 2 ** 32 + 5))).toBe(7);
+    for (const idx of [2 ** 32 - 3, 2 ** 32 - 2, 2 ** 32 + 5]) expect(counterBlock(iv, idx).subarray(0, 12)).toEqual(iv);
+  });
+
+  it('Web Crypto AES-CTR with length 32 wraps exactly like GCM inc32 (checked against noble AES-ECB)', async () => {
+    const key = randomBytes(32);
+    const k = await subtle.importKey('raw', key, 'AES-CTR', false, ['encrypt']);
+    const start = new Uint8Array(16);
+    start.set(iv);
+    start.set([0xff, 0xff, 0xff, 0xfe], 12);
+    const ks = new Uint8Array(await subtle.encrypt({ name: 'AES-CTR', counter: start, length: 32 }, k, new Uint8Array(64)));
+    const blocks = [0xfffffffe, 0xffffffff, 0, 1].map((n) => {
+      const b = new Uint8Array(16);
+      b.set(iv);
+      new DataView(b.buffer).setUint32(12, n, false);
+      return b;
+    });
+    const expected = ecb(key, { disablePadding: true }).encrypt(concatBytes(...blocks));
+    expect(bytesToHex(ks)).toBe(bytesToHex(expected));
+  });
+
+  it('rejects IVs that are not 12 bytes', () => {
+    expect(() => counterBlock(new Uint8Array(16), 0)).toThrow(DecryptError);
+    expect(() => createGcmDecryptor(randomBytes(32), new Uint8Array(8), new Uint8Array(16))).toThrow(/8 bytes/);
+    expect(() => createGcmDecryptor(randomBytes(32), new Uint8Array(12), new Uint8Array(12))).toThrow(/tag is 12 bytes/);
+  });
+});
+
+describe('equivalence with one-shot Web Crypto AES-GCM', () => {
+  const MiB = 1 << 20;
+  const cases: [number, (number | number[])[]][] = [
+    [0, [1, 16]],
+    [1, [1, 16]],
+    [15, [1, 7, 16]],
+    [16, [1, 5, 16]],
+    [17, [1, 16, 17, [3, 14]]],
+    [4095, [1, 15, 16, 17, 4096]],
+    [4096 + 7, [13, 16, 1000, 4096, [1, 2, 31, 17, 100]]],
+    [MiB + 3, [4096, 65536 + 5, 333_333, MiB, 4 * MiB, [7, 65536, 1, 200_001]]],
+  ];
+  for (const [size, chunks] of cases) {
+    it(`${size} bytes, chunks ${JSON.stringify(chunks)}`, async () => {
+      const key = randomBytes(32);
+      const iv = randomBytes(12);
+      const plain = randomBytes(size);
+      const { ciphertext, tag } = await sealOneShot(key, iv, plain);
+      const oneShot = await openOneShot(key, iv, ciphertext, tag);
+      for (const chunk of chunks) {
+        const streamed = await streamOpen(key, iv, ciphertext, tag, chunk);
+        expect(streamed.length).toBe(size);
+        expect(bytesToHex(streamed) === bytesToHex(oneShot)).toBe(true);
+      }
+    });
+  }
+
+  it('random sizes and random cut points', async () => {
+    for (let round = 0; round < 12; round++) {
+      const size = Math.floor(Math.random() * 200_000);
+      const key = randomBytes(32);
+      const iv = randomBytes(12);
+      const plain = randomBytes(size);
+      const { ciphertext, tag } = await sealOneShot(key, iv, plain);
+      const cuts = Array.from({ length: 5 }, () => 1 + Math.floor(Math.random() * 40_000));
+      const streamed = await streamOpen(key, iv, ciphertext, tag, cuts);
+      expect(bytesToHex(streamed) === bytesToHex(plain), `size ${size}, cuts ${cuts}`).toBe(true);
+    }
+  });
+
+  it('accepts an AES-CTR CryptoKey or an extractable AES-GCM key', async () => {
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const plain = randomBytes(5000);
+    const { ciphertext, tag } = await sealOneShot(key, iv, plain);
+    const ctrKey = await subtle.importKey('raw', key, 'AES-CTR', false, ['encrypt', 'decrypt']);
+    expect(await streamOpen(ctrKey, iv, ciphertext, tag, 1024)).toEqual(plain);
+    const gcmKey = await subtle.importKey('raw', key, 'AES-GCM', true, ['decrypt']);
+    expect(await streamOpen(gcmKey, iv, ciphertext, tag, 999)).toEqual(plain);
+    const locked = await subtle.importKey('raw', key, 'AES-GCM', false, ['decrypt']);
+    await expect(streamOpen(locked, iv, ciphertext, tag, 999)).rejects.toThrow(/non-extractable AES-GCM key/);
+  });
+
+  it('decryptGcmStreaming hands out every byte in order with its offset, from arrays and async iterables', async () => {
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const plain = randomBytes(300_001);
+    const { ciphertext, tag } = await sealOneShot(key, iv, plain);
+    const got = new Uint8Array(plain.length);
+    let expectedOffset = 0;
+    await decryptGcmStreaming(ciphertext, key, iv, tag, {
+      chunkSize: 65536,
+      onChunk: (p, offset) => {
+        expect(offset).toBe(expectedOffset);
+        got.set(p, offset);
+        expectedOffset += p.length;
+      },
+    });
+    expect(got).toEqual(plain);
+    async function* pieces() {
+      yield ciphertext.subarray(0, 100_000);
+      yield ciphertext.subarray(100_000, 100_005);
+      yield ciphertext.subarray(100_005);
+    }
+    const got2 = new Uint8Array(plain.length);
+    await decryptGcmStreaming(pieces(), key, iv, tag, { chunkSize: 40_000, onChunk: (p, o) => void got2.set(p, o) });
+    expect(got2).toEqual(plain);
+  });
+
+  it('rechunk never yields more than the chunk size and loses nothing', async () => {
+    const data = randomBytes(10_000);
+    const sizes: number[] = [];
+    const parts: Uint8Array[] = [];
+    for await (const p of rechunk([data.subarray(0, 3000), data.subarray(3000)], 1024)) {
+      sizes.push(p.length);
+      parts.push(p);
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1024);
+    expect(concatBytes(...parts)).toEqual(data);
+  });
+
+  it('states the GCM size limit', () => {
+    expect(GCM_MAX_BYTES).toBe(68_719_476_704);
+  });
+});
+
+describe('tampering fails at finish(), never before and never with success', () => {
+  const setup = async () => {
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const plain = randomBytes(100_003);
+    return { key, iv, plain, ...(await sealOneShot(key, iv, plain)) };
+  };
+  const flip = (u: Uint8Array, at: number) => {
+    const c = u.slice();
+    c[at]! ^= 0x01;
+    return c;
+  };
+
+  it('a flipped ciphertext byte at the start, middle, last block and last byte', async () => {
+    const { key, iv, ciphertext, tag } = await setup();
+    for (const at of [0, 50_000, ciphertext.length - 17, ciphertext.length - 1]) {
+      const bad = flip(ciphertext, at);
+      // update() still yields plaintext (untrusted): only finish() may decide.
+      const dec = createGcmDecryptor(key, iv, tag);
+      const out = await dec.update(bad);
+      expect(out.length).toBe(bad.length);
+      await expectAuthFailure(() => dec.finish());
+      await expectAuthFailure(() => decryptGcmStreaming(bad, key, iv, tag, { chunkSize: 4096 }));
+    }
+  });
+
+  it('a flipped tag bit, a changed IV, a wrong key', async () => {
+    const { key, iv, ciphertext, tag } = await setup();
+    for (let bit = 0; bit < 128; bit += 37) {
+      const t = tag.slice();
+      t[bit >> 3]! ^= 1 << (bit & 7);
+      await expectAuthFailure(() => streamOpen(key, iv, ciphertext, t, 8192));
+    }
+    await expectAuthFailure(() => streamOpen(key, flip(iv, 11), ciphertext, tag, 8192));
+    await expectAuthFailure(() => streamOpen(key, flip(iv, 0), ciphertext, tag, 8192));
+    await expectAuthFailure(() => streamOpen(flip(key, 31), iv, ciphertext, tag, 8192));
+  });
+
+  it('truncated, extended, or reordered ciphertext', async () => {
+    const { key, iv, ciphertext, tag } = await setup();
+    await expectAuthFailure(() => streamOpen(key, iv, ciphertext.subarray(0, ciphertext.length - 1), tag, 4096));
+    await expectAuthFailure(() => streamOpen(key, iv, ciphertext.subarray(0, ciphertext.length - 16), tag, 4096));
+    await expectAuthFailure(() => streamOpen(key, iv, concatBytes(ciphertext, new Uint8Array(1)), tag, 4096));
+    const swapped = concatBytes(ciphertext.subarray(16, 32), ciphertext.subarray(0, 16), ciphertext.subarray(32));
+    await expectAuthFailure(() => streamOpen(key, iv, swapped, tag, 4096));
+  });
+
+  it('the decryptor is single-use', async () => {
+    const { key, iv, ciphertext, tag } = await setup();
+    const dec = createGcmDecryptor(key, iv, tag);
+    await dec.update(ciphertext);
+    await dec.finish();
+    await expect(dec.update(ciphertext)).rejects.toThrow(/after finish/);
+    await expect(dec.finish()).rejects.toThrow(/already called/);
+  });
+
+  it('a bad key length fails as bad-parameters, not as a tag mismatch', async () => {
+    const dec = createGcmDecryptor(new Uint8Array(16), new Uint8Array(12), new Uint8Array(16));
+    await expect(dec.update(new Uint8Array(32))).rejects.toMatchObject({ reason: 'bad-parameters' });
+    await expect(dec.finish()).rejects.toBeInstanceOf(DecryptError);
+  });
+});
+
+describe('project envelopes: streaming agrees with decryptPayload', () => {
+  const dialects: { dialect: 'spec' | 'jmix-js' | 'jmix-rs' | 'jmix-php'; producer: Producer }[] = [
+    { dialect: 'spec', producer: 'jmix-php' },
+    { dialect: 'jmix-js', producer: 'jmix-js' },
+    { dialect: 'jmix-rs', producer: 'jmix-rs' },
+    { dialect: 'jmix-php', producer: 'jmix-php' },
+  ];
+  for (const { dialect, producer } of dialects) {
+    it(`${dialect}: same plaintext; findInfoString names ${producer}; tampered copies fail`, async () => {
+      const env = await pack(dialect, { encryptTo: recipient.publicKey });
+      const { ciphertext, encryption } = envelopeCipher(env.files);
+      const oneShot = await decryptPayload({ ciphertext, encryption: toEncryptionInfo(encryption), privateKey: recipient.privateKey, order: ['jmix-js', 'jmix-php', 'jmix-rs'] });
+      expect(oneShot.producer).toBe(producer);
+      const eph = base64ToBytes(encryption.ephemeral_public_key);
+      const iv = base64ToBytes(encryption.iv);
+      const tag = base64ToBytes(encryption.auth_tag);
+      const found = await findInfoString({ source: ciphertext, privateKey: recipient.privateKey, ephemeralPublicKey: eph, iv, tag, chunkSize: 4099 });
+      expect(found?.producer).toBe(producer);
+      const key = await deriveStreamKey(recipient.privateKey, eph, HKDF_INFO[producer]);
+      expect(found?.key).toEqual(key);
+      expect(await streamOpen(key, iv, ciphertext, tag, 16_384)).toEqual(oneShot.plaintext);
+      expect(await findInfoString({ source: ciphertext, privateKey: wrongRecipient.privateKey, ephemeralPublicKey: eph, iv, tag })).toBeNull();
+
+      for (const tamper of ['ciphertext-byte', 'tag-byte'] as const) {
+        const bad = envelopeCipher((await pack(dialect, { encryptTo: recipient.publicKey, tamper })).files);
+        const badKey = await deriveStreamKey(recipient.privateKey, base64ToBytes(bad.encryption.ephemeral_public_key), HKDF_INFO[producer]);
+        await expectAuthFailure(() => decryptGcmStreaming(bad.ciphertext, badKey, base64ToBytes(bad.encryption.iv), base64ToBytes(bad.encryption.auth_tag)));
+      }
+    });
+  }
+});
+
+interface EncryptionFields {
+  algorithm: string;
+  ephemeral_public_key: string;
+  iv: string;
+  auth_tag: string;
+}
+function envelopeCipher(files: { path: string; bytes: Uint8Array }[]): { ciphertext: Uint8Array; encryption: EncryptionFields } {
+  const manifest = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === 'manifest.json')!.bytes));
+  const ciphertext = files.find((f) => f.path === 'payload.encrypted' || f.path === 'payload.enc')!.bytes;
+  return { ciphertext, encryption: manifest.security.encryption };
+}
+const toEncryptionInfo = (e: EncryptionFields) => ({ algorithm: e.algorithm, ephemeralPublicKey: e.ephemeral_public_key, iv: e.iv, authTag: e.auth_tag });
+
+function readVector(dir: string): { ciphertext: Uint8Array; encryption: EncryptionFields } {
+  return {
+    ciphertext: new Uint8Array(readFileSync(join(dir, 'payload.encrypted'))),
+    encryption: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).security.encryption,
+  };
+}
+
+describe.skipIf(!hasShared('jmix', 'vectors'))('real producer vectors (../shared/jmix/vectors)', () => {
+  const V = (...p: string[]) => sharedPath('jmix', 'vectors', ...p);
+  const vectors = [
+    { name: 'jmix-js encrypted', dir: V('jmix-js', 'encrypted', '878c0219-41be-4e3b-97b4-87627cfc6f4b.JMIX'), keys: V('jmix-js', 'encrypted', 'keys.json'), producer: 'jmix-js' as Producer, corrupt: V('jmix-js', 'corrupted', 'encrypted-ciphertext-byteflip', '878c0219-41be-4e3b-97b4-87627cfc6f4b.JMIX') },
+    { name: 'jmix-php encrypted', dir: V('jmix-php', 'encrypted', 'b094937f-6390-450d-b0a0-0435b2939da0.JMIX'), keys: V('jmix-php', 'keys.json'), producer: 'jmix-php' as Producer, corrupt: V('jmix-php', 'corrupted', 'encrypted-ciphertext-byteflip', 'b094937f-6390-450d-b0a0-0435b2939da0.JMIX') },
+    { name: 'jmix-php full', dir: V('jmix-php', 'full', '7469f48a-e575-401a-8187-a88283d0ef0b.JMIX'), keys: V('jmix-php', 'keys.json'), producer: 'jmix-php' as Producer, corrupt: null },
+  ];
+  for (const v of vectors) {
+    it(`${v.name}: streaming = one-shot, info "${HKDF_INFO[v.producer]}" found in one pass; byteflip and wrong key fail`, async () => {
+      const keys = JSON.parse(readFileSync(v.keys, 'utf8'));
+      const priv = base64ToBytes(keys.recipient_private_key_b64);
+      const wrong = base64ToBytes(keys.wrong_private_key_b64);
+      const { ciphertext, encryption } = readVector(v.dir);
+      const eph = base64ToBytes(encryption.ephemeral_public_key);
+      const iv = base64ToBytes(encryption.iv);
+      const tag = base64ToBytes(encryption.auth_tag);
+      const oneShot = await decryptPayload({ ciphertext, encryption: toEncryptionInfo(encryption), privateKey: priv });
+      expect(oneShot.producer).toBe(v.producer);
+      const key = await deriveStreamKey(priv, eph, HKDF_INFO[v.producer]);
+      for (const chunk of [1000, 4096, 65_537, 1 << 20]) {
+        expect(bytesToHex(await streamOpen(key, iv, ciphertext, tag, chunk)) === bytesToHex(oneShot.plaintext)).toBe(true);
+      }
+      const found = await findInfoString({ source: ciphertext, privateKey: priv, ephemeralPublicKey: eph, iv, tag });
+      expect(found?.infoString).toBe(HKDF_INFO[v.producer]);
+      expect(await findInfoString({ source: ciphertext, privateKey: wrong, ephemeralPublicKey: eph, iv, tag })).toBeNull();
+      // The other producers' info strings derive other keys: the tag must not match.
+      for (const other of (['jmix-js', 'jmix-php', 'jmix-rs'] as Producer[]).filter((p) => p !== v.producer)) {
+        await expectAuthFailure(async () => streamOpen(await deriveStreamKey(priv, eph, HKDF_INFO[other]), iv, ciphertext, tag, 65_536));
+      }
+      await expectAuthFailure(async () => streamOpen(await deriveStreamKey(wrong, eph, HKDF_INFO[v.producer]), iv, ciphertext, tag, 65_536));
+
+      if (v.corrupt) {
+        const bad = readVector(v.corrupt);
+        expect(bad.ciphertext.length).toBe(ciphertext.length);
+        expect(bytesToHex(bad.ciphertext) === bytesToHex(ciphertext)).toBe(false);
+        const badKey = await deriveStreamKey(priv, base64ToBytes(bad.encryption.ephemeral_public_key), HKDF_INFO[v.producer]);
+        await expectAuthFailure(() => streamOpen(badKey, base64ToBytes(bad.encryption.iv), bad.ciphertext, base64ToBytes(bad.encryption.auth_tag), 4096));
+        expect(await findInfoString({ source: bad.ciphertext, privateKey: priv, ephemeralPublicKey: base64ToBytes(bad.encryption.ephemeral_public_key), iv: base64ToBytes(bad.encryption.iv), tag: base64ToBytes(bad.encryption.auth_tag) })).toBeNull();
+      }
+    });
+  }
+});
