@@ -366,6 +366,19 @@ function dicomCheck(dicom: DicomIndex | null, locked: boolean): Check {
   if (dicom.nonDicom.length) notes.push(`${dicom.nonDicom.length} file(s) are not DICOM images: ${dicom.nonDicom.slice(0, 5).map((n) => `${n.path} (${n.reason})`).join('; ')}.`);
   if (dicom.duplicateSopInstances.length) notes.push(`${dicom.duplicateSopInstances.length} SOP Instance UID(s) appear in more than one file: ${dicom.duplicateSopInstances.slice(0, 3).map((d) => d.paths.join(' = ')).join('; ')}.`);
   if (dicom.dicomdir.length) notes.push(`DICOMDIR index file(s) listed, not shown: ${dicom.dicomdir.join(', ')}.`);
+  const headerWarnings = dicom.problems.filter((p) => p.severity !== 'info');
+  if (headerWarnings.length) {
+    // One line per kind of warning, not per file: 1,000 short files should read as one finding.
+    const kinds = new Map<string, string[]>();
+    for (const p of headerWarnings) {
+      const kind = p.message.replace(/\d+/g, 'N');
+      kinds.set(kind, [...(kinds.get(kind) ?? []), p.file]);
+    }
+    for (const files of kinds.values()) {
+      const example = headerWarnings.find((p) => p.file === files[0])!;
+      notes.push(`${files.length} file(s): ${example.message}${files.length > 1 ? ` (e.g. ${files.slice(0, 3).join(', ')})` : ` (${files[0]})`}.`);
+    }
+  }
   return {
     id: 'dicom',
     status: notes.length ? 'warn' : 'pass',
