@@ -159,7 +159,7 @@ export function Summary({ result }: { result: OpenResult }) {
     <div className="summary">
       <PatientSection patient={patient} hidden={hidden} />
 
-      <section className="panel" aria-labelledby="study-heading">
+      <section className="panel panel--wide" aria-labelledby="study-heading">
         <h2 id="study-heading">Study</h2>
         {study || firstStudy ? (
           <dl>

@@ -2,9 +2,8 @@
 // closeEnvelope() drops every reference the page holds to the envelope.
 import { create } from 'zustand';
 import { CancelledError, EnvelopeError, type OpenResult, type Progress } from '../jmix/api.ts';
-import { openEnvelope } from '../jmix/index.ts';
 import type { EnvelopeSource } from '../jmix/types.ts';
-import { createHasherPool, type HasherPool } from '../workers/hasher-pool.ts';
+import { openEnvelopeInWorker } from '../workers/open-client.ts';
 import { fetchEnvelope, nameFromUrl, type DownloadProgress, type EnvelopeLink } from './link.ts';
 
 export type OpenerKey = string | Uint8Array;
@@ -36,7 +35,6 @@ export interface OpenerState {
   markViewerLoaded(): void;
 }
 
-let hasher: HasherPool | null = null;
 let running: AbortController | null = null;
 let runId = 0;
 
@@ -145,12 +143,11 @@ export const useOpener = create<OpenerState>()((set, get) => ({
 }));
 
 async function runOpen(run: { id: number; signal: AbortSignal }, source: EnvelopeSource, key: OpenerKey | null): Promise<void> {
-  hasher ??= createHasherPool();
   const set = useOpener.setState;
   try {
-    const result = await openEnvelope(source, {
+    // The whole pipeline (unpack, decrypt, hash, DICOM headers) runs in a worker: the page stays live.
+    const result = await openEnvelopeInWorker(source, {
       ...(key !== null ? { key } : {}),
-      hasher,
       signal: run.signal,
       onProgress: (p) => {
         if (run.id === runId) set({ progress: p });

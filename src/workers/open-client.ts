@@ -1,10 +1,13 @@
 // The page's side of the open-envelope worker: same contract as openEnvelope, but the work runs in a
 // Web Worker. Cancelling terminates the worker, which stops decryption and hashing at once.
 import { CancelledError, EnvelopeError, type OpenOptions, type OpenResult } from '../jmix/api.ts';
+import { openEnvelope } from '../jmix/open.ts';
 import type { EnvelopeSource } from '../jmix/types.ts';
 import { fromWireResult, toWireSource, type WorkerRequest, type WorkerResponse } from './open-protocol.ts';
 
 export async function openEnvelopeInWorker(source: EnvelopeSource, options: OpenOptions = {}): Promise<OpenResult> {
+  // Where there are no Web Workers (Node: tests, the CLI) the same pipeline runs in-thread.
+  if (typeof Worker === 'undefined') return openEnvelope(source, options);
   const { onProgress, signal, hasher: _hasher, ...wireOptions } = options;
   if (signal?.aborted) throw new CancelledError();
   const wire = await toWireSource(source);

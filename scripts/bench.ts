@@ -1,0 +1,395 @@
+// `npm run bench`: decryption throughput and memory in headless Chromium, against the same-run floor.
+//   npm run bench                 ~100 MiB envelopes (a few minutes on 2 cores)
+//   npm run bench -- --large      also 1 GiB (or BENCH_LARGE=1)
+//   npm run bench -- --runs 5     timed runs per case (default 3, after one warm-up)
+// Fixtures (plain and encrypted, zip and folder, made with scripts/lib/pack.ts) are cached in
+// bench/fixtures/; results go to bench/results.json and stdout.
+// Memory: the peak RSS of Chromium's renderer process, sampled from /proc every 20 ms (the page's
+// ArrayBuffers live outside the JS heap, so performance.memory would miss them).
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { chromiumArgs } from '../playwright.config.ts';
+import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
+import { generateX25519KeyPair } from '../src/jmix/crypto/x25519.ts';
+import type { Producer } from '../src/jmix/crypto/payload-cipher.ts';
+import { writeZip } from '../src/jmix/archive/zip.ts';
+import type { BenchApi } from './bench-entry.ts';
+import { syntheticCtSeries } from './lib/dicom-synth.ts';
+import { packEnvelope, type PackedEnvelope } from './lib/pack.ts';
+import { writeFolder } from './lib/pack-node.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = join(ROOT, 'bench');
+const FIXTURES = join(BENCH, 'fixtures');
+const BUILD = join(BENCH, '.build');
+const FIXTURE_VERSION = 1;
+const MiB = 1 << 20;
+const SLICE = 512;
+/** Bytes per 512×512 16-bit CT file: pixels plus ~1.5 KB of header. */
+const SLICE_BYTES = SLICE * SLICE * 2 + 1500;
+const DIALECT = 'spec' as const;
+const PRODUCER: Producer = 'jmix-php'; // the HKDF info string the spec dialect uses
+const CHUNK_SIZES = [1 * MiB, 4 * MiB, 16 * MiB];
+
+const argv = process.argv.slice(2);
+const LARGE = argv.includes('--large') || process.env.BENCH_LARGE === '1';
+const RUNS = Math.max(3, Number(argv[argv.indexOf('--runs') + 1] ?? 3) || 3);
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+interface FixtureMeta {
+  version: number;
+  label: string;
+  encrypted: boolean;
+  slices: number;
+  rootName: string;
+  /** Folder form: <dir>/folder/<rootName>/...; zip form: <dir>/envelope.zip. */
+  folderBytes: number;
+  zipBytes: number;
+  ciphertextBytes: number | null;
+  producer: Producer;
+  /** Published on purpose: a throwaway key made for this fixture. */
+  privateKeyB64: string | null;
+}
+
+function sizeLabel(bytes: number): string {
+  return bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)}GiB` : `${bytes / MiB}MiB`;
+}
+
+async function fixture(target: number, encrypted: boolean): Promise<FixtureMeta & { dir: string }> {
+  const label = `${encrypted ? 'enc' : 'plain'}-${sizeLabel(target)}`;
+  const dir = join(FIXTURES, label);
+  const metaPath = join(dir, 'meta.json');
+  if (existsSync(metaPath)) {
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as FixtureMeta;
+    if (meta.version === FIXTURE_VERSION) return { ...meta, dir };
+  }
+  await rm(dir, { recursive: true, force: true });
+  const slices = Math.round(target / SLICE_BYTES);
+  const t0 = performance.now();
+  const series = syntheticCtSeries(slices, SLICE, 11);
+  const keys = encrypted ? generateX25519KeyPair() : null;
+  const env: PackedEnvelope = await packEnvelope({
+    dialect: DIALECT,
+    payloadFiles: series.files.map((f) => ({ path: f.path, bytes: f.bytes })),
+    ...(keys ? { encryptTo: keys.publicKey } : {}),
+    id: `00000000-0000-4000-8000-${String(target).padStart(12, '0').slice(-12)}`,
+    study: { studyUid: series.studyUid, description: 'BENCH CT', date: '20240101', series: [{ seriesUid: series.seriesUid, modality: 'CT', count: slices }] },
+  });
+  await writeFolder(env, join(dir, 'folder'));
+  // Encrypted payloads do not compress: store them; deflate the plain one as producers do.
+  const zip = writeZip(env.files.map((f) => ({ name: `${env.rootName}/${f.path}`, data: f.bytes })), { level: encrypted ? 0 : 6 });
+  await writeFile(join(dir, 'envelope.zip'), zip);
+  const ct = env.files.find((f) => f.path === 'payload.encrypted');
+  const meta: FixtureMeta = {
+    version: FIXTURE_VERSION,
+    label,
+    encrypted,
+    slices,
+    rootName: env.rootName,
+    folderBytes: env.files.reduce((n, f) => n + f.bytes.length, 0),
+    zipBytes: zip.length,
+    ciphertextBytes: ct ? ct.bytes.length : null,
+    producer: PRODUCER,
+    privateKeyB64: keys ? bytesToBase64(keys.privateKey) : null,
+  };
+  await writeFile(metaPath, JSON.stringify(meta, null, 2));
+  log(`  made ${label}: ${slices} slices, folder ${(meta.folderBytes / MiB).toFixed(1)} MiB, zip ${(meta.zipBytes / MiB).toFixed(1)} MiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { ...meta, dir };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page bundle and server
+
+async function buildBundle(): Promise<void> {
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    build: {
+      outDir: BUILD,
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: false,
+      lib: { entry: join(ROOT, 'scripts/bench-entry.ts'), formats: ['es'], fileName: () => 'bench-entry.js' },
+    },
+  });
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/build/bench-entry.js"></script>`;
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.json': 'application/json', '.html': 'text/html' };
+
+function serve(): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    // Cross-origin isolation, so performance.measureUserAgentSpecificMemory can exist.
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/') {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(PAGE);
+      return;
+    }
+    const base = path.startsWith('/build/') ? BUILD : path.startsWith('/fixtures/') ? FIXTURES : null;
+    const file = base ? normalize(join(base, path.replace(/^\/(build|fixtures)\//, ''))) : null;
+    if (!base || !file || !file.startsWith(base) || !existsSync(file)) {
+      res.statusCode = 404;
+      res.end(`not found: ${path}`);
+      return;
+    }
+    res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', String((await stat(file)).size));
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    ok({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/` });
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory: renderer RSS from /proc
+
+async function rendererPids(browser: Browser): Promise<number[]> {
+  try {
+    const cdp = await browser.newBrowserCDPSession();
+    const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    await cdp.detach();
+    return info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+  } catch {
+    return [];
+  }
+}
+
+async function rssBytes(pid: number): Promise<number> {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the summed renderer RSS until stopped; returns the peak and the value at start. */
+function sampleRss(pids: number[]): { stop: () => Promise<{ peak: number; start: number }> } {
+  let peak = 0;
+  let start = -1;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      let sum = 0;
+      for (const pid of pids) sum += await rssBytes(pid);
+      if (start < 0) start = sum;
+      peak = Math.max(peak, sum);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { peak, start };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+interface CaseResult {
+  name: string;
+  fixture: string;
+  runsMs: number[];
+  medianMs: number;
+  mbPerS: number;
+  peakRssMiB: number | null;
+  /** Peak RSS above the RSS at the start of the run (the ciphertext is already resident). */
+  peakRssAboveStartMiB: number | null;
+  ratioToFloor: number | null;
+  note?: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function gc(page: Page): Promise<void> {
+  await page.evaluate(() => (globalThis as unknown as { gc?: () => void }).gc?.());
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function runCase(
+  page: Page,
+  pids: number[],
+  name: string,
+  fixture: string,
+  bytes: number,
+  run: () => Promise<{ ms: number; [k: string]: unknown }>,
+): Promise<CaseResult & { extra: Record<string, unknown>[] }> {
+  await gc(page);
+  await run(); // warm-up: JIT, key import paths, first-touch of allocator pools
+  const runsMs: number[] = [];
+  const peaks: number[] = [];
+  const above: number[] = [];
+  const extra: Record<string, unknown>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await gc(page);
+    const sampler = pids.length ? sampleRss(pids) : null;
+    await new Promise((r) => setTimeout(r, 40)); // let the sampler take its starting reading
+    const r = await run();
+    const mem = await sampler?.stop();
+    runsMs.push(r.ms);
+    extra.push(r);
+    if (mem) {
+      peaks.push(mem.peak);
+      above.push(mem.peak - mem.start);
+    }
+  }
+  const medianMs = median(runsMs);
+  const result = {
+    name,
+    fixture,
+    runsMs: runsMs.map((x) => Math.round(x)),
+    medianMs: Math.round(medianMs),
+    mbPerS: Math.round(bytes / 1e6 / (medianMs / 1000)),
+    peakRssMiB: peaks.length ? Math.round(Math.max(...peaks) / MiB) : null,
+    peakRssAboveStartMiB: above.length ? Math.round(Math.max(...above) / MiB) : null,
+    ratioToFloor: null,
+    extra,
+  };
+  log(`  ${name.padEnd(34)} ${String(result.medianMs).padStart(7)} ms  ${String(result.mbPerS).padStart(5)} MB/s  peak RSS ${result.peakRssMiB ?? '?'} MiB (+${result.peakRssAboveStartMiB ?? '?'})`);
+  return result;
+}
+
+/**
+ * EXTENSION POINT for the end-to-end app timings (start → verified → first image → all series
+ * indexed, against the production build). Add an AppCase here; it gets the running browser, the
+ * fixtures (folder and zip paths) and this run's floor, and returns named figures in seconds/MiB,
+ * which are merged into results.json under "app".
+ */
+export interface BenchContext {
+  browser: Browser;
+  fixtures: (FixtureMeta & { dir: string })[];
+  floorMsByFixture: Record<string, number>;
+  runs: number;
+  rendererPids: () => Promise<number[]>;
+}
+export interface AppCase {
+  name: string;
+  run(ctx: BenchContext): Promise<Record<string, unknown>>;
+}
+const APP_CASES: AppCase[] = [];
+
+// ---------------------------------------------------------------------------------------------
+
+function log(s: string): void {
+  process.stdout.write(s + '\n');
+}
+
+async function main(): Promise<void> {
+  const targets = LARGE ? [100 * MiB, 1024 * MiB] : [100 * MiB];
+  await mkdir(FIXTURES, { recursive: true });
+  log(`bench: ${targets.map(sizeLabel).join(' + ')}, ${RUNS} timed runs per case (median), after one warm-up`);
+  log('fixtures (bench/fixtures, reused when present):');
+  const fixtures: (FixtureMeta & { dir: string })[] = [];
+  for (const t of targets) {
+    fixtures.push(await fixture(t, false));
+    fixtures.push(await fixture(t, true));
+  }
+  await buildBundle();
+  const { server, url } = await serve();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...chromiumArgs, '--js-flags=--expose-gc'],
+    headless: true,
+  });
+  const results: CaseResult[] = [];
+  const floorMsByFixture: Record<string, number> = {};
+  let memorySource = 'renderer process RSS (/proc/<pid>/status VmRSS, via CDP SystemInfo.getProcessInfo), sampled every 20 ms';
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+    await page.goto(url);
+    await page.waitForFunction(() => 'bench' in globalThis);
+    const env = await page.evaluate(() => ({
+      isolated: globalThis.crossOriginIsolated,
+      uasm: 'measureUserAgentSpecificMemory' in performance,
+      ua: navigator.userAgent,
+      cores: navigator.hardwareConcurrency,
+    }));
+    const pids = await rendererPids(browser);
+    if (!pids.length) memorySource = 'unavailable (no renderer pid from CDP)';
+    log(`chromium: ${env.ua.match(/Chrome\/[\d.]+/)?.[0] ?? env.ua}, ${env.cores} cores, crossOriginIsolated=${env.isolated}, measureUserAgentSpecificMemory=${env.uasm} (not used: it reports after GC, not peaks)`);
+    log(`memory: ${memorySource}`);
+
+    for (const fx of fixtures.filter((f) => f.encrypted)) {
+      const bytes = fx.ciphertextBytes!;
+      log(`\n${fx.label}: payload.encrypted ${(bytes / MiB).toFixed(1)} MiB (${bytes.toLocaleString('en')} B)`);
+      const base = `fixtures/${fx.label}/folder/${fx.rootName}`;
+      await page.evaluate(
+        (a) => (globalThis as unknown as { bench: BenchApi }).bench.load(a),
+        { ciphertextUrl: `${url}${base}/payload.encrypted`, manifestUrl: `${url}${base}/manifest.json`, privateKeyB64: fx.privateKeyB64!, producer: fx.producer },
+      );
+      const call = <K extends keyof BenchApi>(k: K, ...args: Parameters<BenchApi[K]>) =>
+        page.evaluate(({ k, args }) => ((globalThis as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[k]!(...args)), { k, args }) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+      const fxResults: CaseResult[] = [];
+      const add = async (name: string, run: () => Promise<{ ms: number }>) => {
+        const r = await runCase(page, pids, name, fx.label, bytes, run);
+        fxResults.push(r);
+        return r;
+      };
+      const floor = await add('floor: AES-GCM one-shot + SHA-256', () => call('floor'));
+      const floorParts = floor.extra as { gcmMs: number; shaMs: number }[];
+      floor.note = `AES-GCM ${Math.round(median(floorParts.map((p) => p.gcmMs)))} ms + SHA-256 ${Math.round(median(floorParts.map((p) => p.shaMs)))} ms`;
+      floorMsByFixture[fx.label] = floor.medianMs;
+      await add('one-shot decryptPayload', () => call('oneShot'));
+      for (const c of CHUNK_SIZES) await add(`streaming GCM, ${c / MiB} MiB chunks`, () => call('streaming', c));
+      for (const c of [4 * MiB]) {
+        await add(`  of which AES-CTR alone, ${c / MiB} MiB`, () => call('ctrOnly', c));
+        await add(`  of which GHASH alone, ${c / MiB} MiB`, () => call('ghashOnly', c));
+        const fi = await add(`findInfoString (3 GHASH), ${c / MiB} MiB`, () => call('findInfo', c));
+        fi.note = `found ${JSON.stringify((fi.extra[0] as { found: string | null }).found)}`;
+      }
+      for (const r of fxResults) {
+        r.ratioToFloor = Math.round((r.medianMs / floor.medianMs) * 100) / 100;
+        delete (r as Partial<CaseResult & { extra: unknown }>).extra;
+        results.push(r);
+      }
+      await page.evaluate(() => (globalThis as unknown as { bench: BenchApi }).bench.unload());
+    }
+
+    const app: Record<string, unknown> = {};
+    for (const c of APP_CASES) app[c.name] = await c.run({ browser, fixtures, floorMsByFixture, runs: RUNS, rendererPids: () => rendererPids(browser) });
+
+    const out = {
+      date: new Date().toISOString(),
+      chromium: env.ua,
+      cores: env.cores,
+      runs: RUNS,
+      mb: '10^6 bytes; MB/s = ciphertext bytes / median wall time',
+      memory: memorySource,
+      fixtures: fixtures.map(({ dir: _dir, privateKeyB64: _k, ...m }) => m),
+      results,
+      app,
+    };
+    await writeFile(join(BENCH, 'results.json'), JSON.stringify(out, null, 2) + '\n');
+    log('\nratio to floor (median ms / floor median ms):');
+    for (const r of results) log(`  ${r.fixture.padEnd(12)} ${r.name.padEnd(34)} ×${r.ratioToFloor?.toFixed(2)}${r.note ? `  (${r.note})` : ''}`);
+    log(`\nwrote ${join('bench', 'results.json')}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
