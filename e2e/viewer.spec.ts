@@ -361,7 +361,7 @@ test.describe('viewer on the real DICOM corpus', () => {
     await page.goto('viewer-harness.html');
     await page.getByLabel('DICOM files').setInputFiles([truncated]);
     const status = page.getByTestId('viewer-status');
-    await expect(status).toContainText('could not be decoded');
+    await expect(status).toContainText('could not be decoded: pixel data shorter than the header declares');
     await expect(page.getByRole('note', { name: 'Image unavailable' })).toBeVisible();
     // The page is still alive: the toolbar works.
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();

@@ -2,7 +2,7 @@
 // tiny page. Every case runs over the same ciphertext, fetched once into memory before timing.
 import { base64ToBytes, bs } from '../src/jmix/crypto/bytes.ts';
 import { decryptPayload, HKDF_INFO, type Producer } from '../src/jmix/crypto/payload-cipher.ts';
-import { counterBlock, decryptGcmStreaming, deriveStreamKey, findInfoString, GhashStream, rechunk } from '../src/jmix/crypto/stream-gcm.ts';
+import { counterBlock, decryptGcmStreaming, deriveStreamKey, findInfoString, rechunk, type GhashEngine } from '../src/jmix/crypto/stream-gcm.ts';
 
 interface Loaded {
   ciphertext: Uint8Array<ArrayBuffer>;
@@ -59,11 +59,11 @@ const api = {
   },
 
   /** Streaming AES-CTR + GHASH; the plaintext chunks are dropped (the pipeline would stage them). */
-  async streaming(chunkSize: number): Promise<{ ms: number }> {
+  async streaming(chunkSize: number, ghash: GhashEngine): Promise<{ ms: number }> {
     const { ciphertext, privateKey, encryption, producer } = need();
     return timed(async () => {
       const key = await deriveStreamKey(privateKey, base64ToBytes(encryption.ephemeral_public_key), HKDF_INFO[producer]);
-      await decryptGcmStreaming(ciphertext, key, base64ToBytes(encryption.iv), base64ToBytes(encryption.auth_tag), { chunkSize });
+      await decryptGcmStreaming(ciphertext, key, base64ToBytes(encryption.iv), base64ToBytes(encryption.auth_tag), { chunkSize, ghash });
     });
   },
 
@@ -82,18 +82,26 @@ const api = {
     });
   },
 
-  /** ... and noble GHASH alone (one key). */
-  async ghashOnly(chunkSize: number): Promise<{ ms: number }> {
-    const { ciphertext } = need();
+  /** ... and GHASH alone (one key, tag check included): a findInfoString over a single candidate. */
+  async ghashOnly(chunkSize: number, ghash: GhashEngine): Promise<{ ms: number }> {
+    const { ciphertext, privateKey, encryption, producer } = need();
     return timed(async () => {
-      const g = new GhashStream(new Uint8Array(16).fill(7));
-      for await (const chunk of rechunk(ciphertext, chunkSize)) g.update(chunk);
-      g.digest();
+      const m = await findInfoString({
+        source: ciphertext,
+        privateKey,
+        ephemeralPublicKey: base64ToBytes(encryption.ephemeral_public_key),
+        iv: base64ToBytes(encryption.iv),
+        tag: base64ToBytes(encryption.auth_tag),
+        order: [producer],
+        chunkSize,
+        ghash,
+      });
+      if (!m) throw new Error('GHASH-only pass did not authenticate the payload');
     });
   },
 
   /** Three GHASH states in one pass to identify the HKDF info string, without decrypting. */
-  async findInfo(chunkSize: number): Promise<{ ms: number; found: string | null }> {
+  async findInfo(chunkSize: number, ghash: GhashEngine): Promise<{ ms: number; found: string | null }> {
     const { ciphertext, privateKey, encryption } = need();
     let found: string | null = null;
     const t = await timed(async () => {
@@ -104,6 +112,7 @@ const api = {
         iv: base64ToBytes(encryption.iv),
         tag: base64ToBytes(encryption.auth_tag),
         chunkSize,
+        ghash,
       });
       found = m?.infoString ?? null;
     });

@@ -2,6 +2,7 @@
 //   npm run bench                 ~100 MiB envelopes (a few minutes on 2 cores)
 //   npm run bench -- --large      also 1 GiB (or BENCH_LARGE=1)
 //   npm run bench -- --runs 5     timed runs per case (default 3, after one warm-up)
+//   npm run bench -- --no-noble   skip the slow pure-JS GHASH comparison case
 // Fixtures (plain and encrypted, zip and folder, made with scripts/lib/pack.ts) are cached in
 // bench/fixtures/; results go to bench/results.json and stdout.
 // Memory: the peak RSS of Chromium's renderer process, sampled from /proc every 20 ms (the page's
@@ -38,6 +39,8 @@ const CHUNK_SIZES = [1 * MiB, 4 * MiB, 16 * MiB];
 
 const argv = process.argv.slice(2);
 const LARGE = argv.includes('--large') || process.env.BENCH_LARGE === '1';
+/** Skip the slow pure-JS GHASH comparison (≈50 MB/s), e.g. for 1 GiB. */
+const NO_NOBLE = argv.includes('--no-noble');
 const RUNS = Math.max(3, Number(argv[argv.indexOf('--runs') + 1] ?? 3) || 3);
 
 // ---------------------------------------------------------------------------------------------
@@ -350,12 +353,14 @@ async function main(): Promise<void> {
       floor.note = `AES-GCM ${Math.round(median(floorParts.map((p) => p.gcmMs)))} ms + SHA-256 ${Math.round(median(floorParts.map((p) => p.shaMs)))} ms`;
       floorMsByFixture[fx.label] = floor.medianMs;
       await add('one-shot decryptPayload', () => call('oneShot'));
-      for (const c of CHUNK_SIZES) await add(`streaming GCM, ${c / MiB} MiB chunks`, () => call('streaming', c));
+      for (const c of CHUNK_SIZES) await add(`streaming GCM, ${c / MiB} MiB chunks`, () => call('streaming', c, 'webcrypto'));
       for (const c of [4 * MiB]) {
         await add(`  of which AES-CTR alone, ${c / MiB} MiB`, () => call('ctrOnly', c));
-        await add(`  of which GHASH alone, ${c / MiB} MiB`, () => call('ghashOnly', c));
-        const fi = await add(`findInfoString (3 GHASH), ${c / MiB} MiB`, () => call('findInfo', c));
+        await add(`  of which GHASH alone, ${c / MiB} MiB`, () => call('ghashOnly', c, 'webcrypto'));
+        const fi = await add(`findInfoString (3 GHASH), ${c / MiB} MiB`, () => call('findInfo', c, 'webcrypto'));
         fi.note = `found ${JSON.stringify((fi.extra[0] as { found: string | null }).found)}`;
+        // The pure-JS GHASH engine, for comparison (the fallback when no extractable key exists).
+        if (!NO_NOBLE) await add(`streaming, noble GHASH, ${c / MiB} MiB`, () => call('streaming', c, 'noble'));
       }
       for (const r of fxResults) {
         r.ratioToFloor = Math.round((r.medianMs / floor.medianMs) * 100) / 100;

@@ -14,6 +14,7 @@ import {
   findInfoString,
   GCM_MAX_BYTES,
   rechunk,
+  type GhashEngine,
 } from '../src/jmix/crypto/stream-gcm.ts';
 import { pack, recipient, wrongRecipient } from './helpers/fixtures.ts';
 import { hasShared, sharedPath } from './shared.ts';
@@ -39,8 +40,8 @@ async function openOneShot(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Arr
 }
 
 /** Streams `ciphertext` cut at `cuts` (or every `chunk` bytes); returns the plaintext only if finish() passed. */
-async function streamOpen(key: Uint8Array | CryptoKey, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, chunk: number | number[]): Promise<Uint8Array> {
-  const dec = createGcmDecryptor(key, iv, tag);
+async function streamOpen(key: Uint8Array | CryptoKey, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, chunk: number | number[], ghash: GhashEngine = 'webcrypto'): Promise<Uint8Array> {
+  const dec = createGcmDecryptor(key, iv, tag, { ghash });
   const parts: Uint8Array[] = [];
   const sizes = typeof chunk === 'number' ? null : chunk;
   let at = 0;
@@ -130,16 +131,18 @@ describe('equivalence with one-shot Web Crypto AES-GCM', () => {
     [MiB + 3, [4096, 65536 + 5, 333_333, MiB, 4 * MiB, [7, 65536, 1, 200_001]]],
   ];
   for (const [size, chunks] of cases) {
-    it(`${size} bytes, chunks ${JSON.stringify(chunks)}`, async () => {
+    it(`${size} bytes, chunks ${JSON.stringify(chunks)}, both GHASH engines`, async () => {
       const key = randomBytes(32);
       const iv = randomBytes(12);
       const plain = randomBytes(size);
       const { ciphertext, tag } = await sealOneShot(key, iv, plain);
       const oneShot = await openOneShot(key, iv, ciphertext, tag);
-      for (const chunk of chunks) {
-        const streamed = await streamOpen(key, iv, ciphertext, tag, chunk);
-        expect(streamed.length).toBe(size);
-        expectSameBytes(streamed, oneShot);
+      for (const engine of ['webcrypto', 'noble'] as const) {
+        for (const chunk of chunks) {
+          const streamed = await streamOpen(key, iv, ciphertext, tag, chunk, engine);
+          expect(streamed.length).toBe(size);
+          expectSameBytes(streamed, oneShot);
+        }
       }
     });
   }
@@ -152,12 +155,11 @@ describe('equivalence with one-shot Web Crypto AES-GCM', () => {
       const plain = randomBytes(size);
       const { ciphertext, tag } = await sealOneShot(key, iv, plain);
       const cuts = Array.from({ length: 5 }, () => 1 + Math.floor(Math.random() * 40_000));
-      const streamed = await streamOpen(key, iv, ciphertext, tag, cuts);
-      expectSameBytes(streamed, plain);
+      for (const engine of ['webcrypto', 'noble'] as const) expectSameBytes(await streamOpen(key, iv, ciphertext, tag, cuts, engine), plain);
     }
   });
 
-  it('accepts an AES-CTR CryptoKey or an extractable AES-GCM key', async () => {
+  it('accepts an AES-CTR CryptoKey (non-extractable: noble GHASH) or an extractable AES-GCM key', async () => {
     const key = randomBytes(32);
     const iv = randomBytes(12);
     const plain = randomBytes(5000);
@@ -245,6 +247,7 @@ describe('tampering fails at finish(), never before and never with success', () 
       const t = tag.slice();
       t[bit >> 3]! ^= 1 << (bit & 7);
       await expectAuthFailure(() => streamOpen(key, iv, ciphertext, t, 8192));
+      await expectAuthFailure(() => streamOpen(key, iv, ciphertext, t, 8192, 'noble'));
     }
     await expectAuthFailure(() => streamOpen(key, flip(iv, 11), ciphertext, tag, 8192));
     await expectAuthFailure(() => streamOpen(key, flip(iv, 0), ciphertext, tag, 8192));
@@ -258,6 +261,10 @@ describe('tampering fails at finish(), never before and never with success', () 
     await expectAuthFailure(() => streamOpen(key, iv, concatBytes(ciphertext, new Uint8Array(1)), tag, 4096));
     const swapped = concatBytes(ciphertext.subarray(16, 32), ciphertext.subarray(0, 16), ciphertext.subarray(32));
     await expectAuthFailure(() => streamOpen(key, iv, swapped, tag, 4096));
+    // Swapping whole chunks must fail too: the Web Crypto engine chains chunk states by position.
+    const chunkSwap = concatBytes(ciphertext.subarray(4096, 8192), ciphertext.subarray(0, 4096), ciphertext.subarray(8192));
+    await expectAuthFailure(() => streamOpen(key, iv, chunkSwap, tag, 4096));
+    await expectAuthFailure(() => streamOpen(key, iv, chunkSwap, tag, 4096, 'noble'));
   });
 
   it('the decryptor is single-use', async () => {
@@ -352,6 +359,7 @@ describe.skipIf(!hasShared('jmix', 'vectors'))('real producer vectors (../shared
       }
       const found = await findInfoString({ source: ciphertext, privateKey: priv, ephemeralPublicKey: eph, iv, tag });
       expect(found?.infoString).toBe(HKDF_INFO[v.producer]);
+      expect((await findInfoString({ source: ciphertext, privateKey: priv, ephemeralPublicKey: eph, iv, tag, ghash: 'noble', chunkSize: 5000 }))?.infoString).toBe(HKDF_INFO[v.producer]);
       expect(await findInfoString({ source: ciphertext, privateKey: wrong, ephemeralPublicKey: eph, iv, tag })).toBeNull();
       // The other producers' info strings derive other keys: the tag must not match.
       for (const other of (['jmix-js', 'jmix-php', 'jmix-rs'] as Producer[]).filter((p) => p !== v.producer)) {
@@ -364,7 +372,9 @@ describe.skipIf(!hasShared('jmix', 'vectors'))('real producer vectors (../shared
         expect(bad.ciphertext.length).toBe(ciphertext.length);
         expect(Buffer.compare(bad.ciphertext, ciphertext)).not.toBe(0);
         const badKey = await deriveStreamKey(priv, base64ToBytes(bad.encryption.ephemeral_public_key), HKDF_INFO[v.producer]);
-        await expectAuthFailure(() => streamOpen(badKey, base64ToBytes(bad.encryption.iv), bad.ciphertext, base64ToBytes(bad.encryption.auth_tag), 4096));
+        for (const engine of ['webcrypto', 'noble'] as const) {
+          await expectAuthFailure(() => streamOpen(badKey, base64ToBytes(bad.encryption.iv), bad.ciphertext, base64ToBytes(bad.encryption.auth_tag), 4096, engine));
+        }
         expect(await findInfoString({ source: bad.ciphertext, privateKey: priv, ephemeralPublicKey: base64ToBytes(bad.encryption.ephemeral_public_key), iv: base64ToBytes(bad.encryption.iv), tag: base64ToBytes(bad.encryption.auth_tag) })).toBeNull();
       }
     });

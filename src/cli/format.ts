@@ -63,5 +63,7 @@ export function describeResult(r: OpenResult, withChecks: boolean): string {
       for (const w of warnings.slice(0, 30)) lines.push(`  ${w.severity}: ${w.file}${w.pointer}: ${w.message}`);
     }
   }
-  return lines.join('\n');
+  // Envelope text goes to a terminal: show control characters (ANSI escapes could repaint the
+  // screen, e.g. print a fake "PASS") instead of sending them raw.
+  return lines.map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).join('\n');
 }

@@ -17,6 +17,15 @@ export const SOP_CLASS_DICOMDIR = '1.2.840.10008.1.3.10';
 
 const PIXEL_DATA = 'x7fe00010';
 
+// Transfer syntaxes the image loader decodes (native, deflate, JPEG baseline/extended/lossless,
+// JPEG-LS, JPEG 2000, HTJ2K, RLE). Anything else opens as a header but cannot show its pixels.
+const DECODABLE_TRANSFER_SYNTAXES = new Set([
+  '1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99',
+  '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70',
+  '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91',
+  '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203', '1.2.840.10008.1.2.5',
+]);
+
 const STORAGE = '1.2.840.10008.5.1.4.1.1.';
 // Common image storage classes (CR, DX, MG, CT, MR, US, SC, NM, PET, XA, RF, VL...): without Pixel
 // Data these are truncated files, not some other kind of object.
@@ -350,6 +359,12 @@ function readHeader(bytes: Uint8Array, path: string): HeaderResult {
   }
 
   const transferSyntaxUid = part10 ? r.str('x00020010') : bareTransferSyntax;
+  if (transferSyntaxUid && !DECODABLE_TRANSFER_SYNTAXES.has(transferSyntaxUid.replace(/\0/g, '').trim())) {
+    warnings.push(`transfer syntax ${transferSyntaxUid} is not one this viewer can decode; the header is shown but the image cannot be`);
+  }
+  if (rows === 0 || columns === 0) {
+    warnings.push(`Rows (0028,0010) is ${rows} and Columns (0028,0011) is ${columns}: an image with no pixels cannot be shown`);
+  }
   const instance: ParsedInstance = {
     path,
     sopInstanceUid: r.str('x00080018'),

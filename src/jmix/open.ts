@@ -35,7 +35,18 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const carrier = await readSource(source, signal);
   problems.push(...carrier.problems);
   progress({ stage: 'unpacking', done: 0, total: carrier.files.length });
-  const located = locateEnvelope(carrier.files);
+  let located: ReturnType<typeof locateEnvelope>;
+  try {
+    located = locateEnvelope(carrier.files);
+  } catch (e) {
+    // "No manifest.json" alone hides why: say what broke in the carrier first (a bad tar header,
+    // an unsupported compression method) when that is what cost us the manifest.
+    const carrierError = carrier.problems.find((p) => p.severity === 'error');
+    if (e instanceof EnvelopeError && e.code === 'no-manifest' && carrierError) {
+      throw new EnvelopeError('corrupt-archive', `${carrierError.message} ${e.message}`, [...carrier.problems, ...e.problems]);
+    }
+    throw e;
+  }
   problems.push(...located.problems);
   throwIfAborted(signal);
   const rootName = located.root.replace(/\/$/, '').split('/').pop() || carrier.name;
@@ -57,12 +68,18 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const auditFile = at('audit.json');
   let audit: Envelope['audit'] = [];
   let auditRaw: unknown = null;
+  // Why audit.json could not be used in full (unreadable, no list, skipped entries): the audit check warns.
+  const auditDamage: string[] = [];
   if (auditFile) {
     const r = readJson(await auditFile.bytes(), 'audit.json');
     problems.push(...r.problems);
+    if (!r.ok) auditDamage.push(...r.problems.map((p) => p.message));
     if (r.ok) {
       auditRaw = r.value;
-      audit = normaliseAudit(r.value, problems);
+      const sink: Problem[] = [];
+      audit = normaliseAudit(r.value, sink);
+      problems.push(...sink);
+      auditDamage.push(...sink.map((p) => p.message));
       schemaProblems.push(...validate(r.value, auditSchema, 'audit.json'));
     }
   }
@@ -72,7 +89,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const encrypted = manifest.encryption !== null || (ciphertextName !== null && plainPayload.length === 0);
   const hasRootReadme = located.files.has('README.md') || located.ignored.some((p) => p === joinRoot(located.root, 'README.md'));
 
-  checks.push(structureCheck({ manifestId: manifest.id, hasAudit: !!auditFile, encrypted, ciphertextName, hasEncryptionBlock: manifest.encryption !== null, plainCount: plainPayload.length, ignored: located.ignored, problems: located.problems }));
+  checks.push(structureCheck({ manifestId: manifest.id, hasAudit: !!auditFile, encrypted, ciphertextName, hasEncryptionBlock: manifest.encryption !== null, plainCount: plainPayload.length, ignored: located.ignored, problems: [...carrier.problems, ...located.problems] }));
 
   // 4. Decrypt.
   let payload: PayloadFile[] | null = encrypted ? null : plainPayload;
@@ -108,7 +125,10 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
         problems.push(...tar.problems);
         tarLayout = tar.layout;
         payload = [...tar.files.entries()].map(([p, bytes]) => ({ path: p, size: bytes.length, bytes: async () => bytes }));
-        checks.push({ id: 'decrypt', status: 'pass', title: 'Decrypted and authenticated', detail: `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}. ${payload.length} file(s) in the payload.`, data: { infoString: out.infoString, producer: out.producer, tarLayout } });
+        // Authenticated bytes can still be a damaged or hostile tar (whoever holds the recipient's
+        // public key can encrypt anything): its problems must show in the check, not only the list.
+        const tarIssues = tar.problems.filter((p) => p.severity !== 'info');
+        checks.push({ id: 'decrypt', status: tarIssues.length ? 'warn' : 'pass', title: tarIssues.length ? 'Decrypted and authenticated, but the payload tar inside is damaged' : 'Decrypted and authenticated', detail: `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}. ${payload.length} file(s) in the payload.${tarIssues.length ? ` ${tarIssues.map((p) => p.message).join(' ')}` : ''}`, data: { infoString: out.infoString, producer: out.producer, tarLayout } });
       } catch (e) {
         if (!(e instanceof DecryptError)) throw e;
         checks.push({ id: 'decrypt', status: 'fail', title: e.reason === 'auth-failed' ? 'Could not decrypt: wrong key or damaged payload' : 'Could not decrypt: the encryption parameters are invalid', detail: e.message, data: { tried: e.tried } });
@@ -137,11 +157,16 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   }
   let filesJson: FilesJsonEntry[] | null = null;
   const filesJsonFile = byPath.get('files.json');
+  const filesJsonDamage: string[] = [];
   if (filesJsonFile) {
     const r = readJson(await filesJsonFile.bytes(), 'payload/files.json');
     problems.push(...r.problems);
+    if (!r.ok) filesJsonDamage.push(...r.problems.map((p) => p.message));
     if (r.ok) {
-      filesJson = normaliseFilesJson(r.value, problems);
+      const sink: Problem[] = [];
+      filesJson = normaliseFilesJson(r.value, sink);
+      problems.push(...sink);
+      filesJsonDamage.push(...sink.map((p) => p.message));
       schemaProblems.push(...validate(r.value, filesSchema, 'payload/files.json'));
     }
   }
@@ -169,7 +194,14 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   progress({ stage: 'verifying', done: 0, total: payload?.length ?? 0 });
   const fileHashes = memo(() => hashFiles(payload ?? [], hasher, signal, (done, total) => progress({ stage: 'verifying', done, total })));
   checks.push(await checkPayloadHash({ declared: manifest.payloadHash, dialectHint: dialect, payload, fileHashes, ciphertext, plaintextTar, hasher }));
-  checks.push(await checkFilesJson(filesJson, payload, fileHashes));
+  const filesChecked = await checkFilesJson(filesJson, payload, fileHashes);
+  // An unreadable or malformed files.json is not "absent" and its skipped entries are not "all match".
+  if (filesJsonDamage.length && (filesChecked.status === 'pass' || filesChecked.status === 'not-present')) {
+    filesChecked.status = 'warn';
+    filesChecked.title = 'files.json is damaged: per-file checks are incomplete';
+    filesChecked.detail = `${filesJsonDamage.join(' ')} ${filesChecked.detail}`;
+  }
+  checks.push(filesChecked);
   throwIfAborted(signal);
 
   // 7. Signatures.
@@ -187,7 +219,13 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
     const r = await verifyAssertion({ manifest: manifestRaw, role, index, entity, now });
     checks.push({ id, ...r });
   }
-  checks.push(await auditCheck(auditFile !== undefined, audit, auditRaw, manifestRaw, now));
+  const audited = await auditCheck(auditFile !== undefined, audit, auditRaw, manifestRaw, now);
+  if (auditDamage.length && (audited.status === 'pass' || audited.status === 'not-present')) {
+    audited.status = 'warn';
+    audited.title = 'audit.json is damaged: the audit trail is incomplete';
+    audited.detail = `${auditDamage.join(' ')} ${audited.detail}`;
+  }
+  checks.push(audited);
   checks.push({
     id: 'schema',
     status: schemaProblems.length ? 'warn' : 'pass',
@@ -366,6 +404,10 @@ function dicomCheck(dicom: DicomIndex | null, locked: boolean): Check {
   if (dicom.nonDicom.length) notes.push(`${dicom.nonDicom.length} file(s) are not DICOM images: ${dicom.nonDicom.slice(0, 5).map((n) => `${n.path} (${n.reason})`).join('; ')}.`);
   if (dicom.duplicateSopInstances.length) notes.push(`${dicom.duplicateSopInstances.length} SOP Instance UID(s) appear in more than one file: ${dicom.duplicateSopInstances.slice(0, 3).map((d) => d.paths.join(' = ')).join('; ')}.`);
   if (dicom.dicomdir.length) notes.push(`DICOMDIR index file(s) listed, not shown: ${dicom.dicomdir.join(', ')}.`);
+  // Readable headers can still describe an image that will not display (short Pixel Data, zero
+  // rows, an unknown transfer syntax): a damaged image must not hide behind a passing check.
+  const damaged = dicom.problems.filter((p) => p.severity === 'warning' && !dicom.nonDicom.some((n) => p.file === `payload/${n.path}`) && !/share SOP Instance UID|different patients/.test(p.message));
+  if (damaged.length) notes.push(`${damaged.length} image(s) may not display: ${damaged.slice(0, 5).map((p) => `${p.file}: ${p.message}`).join('; ')}.`);
   const headerWarnings = dicom.problems.filter((p) => p.severity !== 'info');
   if (headerWarnings.length) {
     // One line per kind of warning, not per file: 1,000 short files should read as one finding.

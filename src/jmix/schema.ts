@@ -156,7 +156,9 @@ export function validate(value: unknown, schema: Schema, file: string, at = ''):
       if (!isObject(value)) return [{ severity: 'warning', file, pointer: at, message: `Should be an object, found ${typeName(value)}.` }];
       for (const key of schema.required ?? []) if (!(key in value)) push(at || '/', `Required field "${key}" is missing.`);
       for (const [key, v] of Object.entries(value)) {
-        const sub = schema.properties[key];
+        // hasOwn, not [key]: a "__proto__" or "constructor" key would otherwise find
+        // Object.prototype's members, which are not schemas (validate returned undefined and crashed).
+        const sub = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
         if (sub) out.push(...validate(v, sub, file, at + pointer(key)));
         else if (!schema.additional) push(at + pointer(key), `"${key}" is not a field the JMIX schema defines (kept and shown, not an error).`);
       }

@@ -1,12 +1,17 @@
 // The opener: start screen, progress, then the envelope (summary, trust, key, files, viewer).
-import { useEffect, type DragEvent } from 'react';
+import { lazy, Suspense, useEffect, type DragEvent } from 'react';
 import { pickedFromDataTransfer, sourceFromPicked } from './dropped-files.ts';
 import { EnvelopeView } from './EnvelopeView.tsx';
 import { ScreenBoundary } from './ErrorBoundary.tsx';
+import { parseApiLink } from './jmix-api.ts';
 import { LinkError, takeEnvelopeLink } from './link.ts';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { StartScreen } from './StartScreen.tsx';
 import { useOpener } from './store.ts';
+import { UpdateNotice } from './UpdateNotice.tsx';
+
+// Only `#api=` links need it; the start screen does not load it.
+const ApiPanel = lazy(() => import('./ApiPanel.tsx'));
 
 let lastLinkHandled: string | null = null;
 
@@ -15,6 +20,12 @@ function openFromAddressBar(): void {
   const hash = location.hash;
   if (!hash || hash === lastLinkHandled) return;
   try {
+    const api = parseApiLink(hash, location.href);
+    if (api) {
+      lastLinkHandled = hash;
+      useOpener.getState().showApiLink(api);
+      return;
+    }
     const link = takeEnvelopeLink();
     // Remember the fragment as it now reads (key removed), so StrictMode or hashchange do not reopen it.
     lastLinkHandled = location.hash;
@@ -34,6 +45,7 @@ export function App() {
   const busy = useOpener((s) => s.busy);
   const error = useOpener((s) => s.error);
   const dragging = useOpener((s) => s.dragging);
+  const apiLink = useOpener((s) => s.apiLink);
   const setDragging = useOpener((s) => s.setDragging);
 
   useEffect(() => {
@@ -70,11 +82,18 @@ export function App() {
 
   let body;
   if (result) body = <EnvelopeView />;
+  else if (apiLink)
+    body = (
+      <Suspense fallback={<p className="muted">Loading…</p>}>
+        <ApiPanel key={`${apiLink.base} ${apiLink.id}`} link={apiLink} />
+      </Suspense>
+    );
   else if (busy) body = <ProgressPanel />;
   else body = <StartScreen error={error} />;
 
   return (
     <div className={`app${dragging ? ' app--dragging' : ''}`} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
+      <UpdateNotice />
       <ScreenBoundary>{body}</ScreenBoundary>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -1,4 +1,6 @@
 import { useRef, type ChangeEvent } from 'react';
+import { DemoList } from './DemoList.tsx';
+import './start.css';
 import { directoryPicker, isAbortError, pickedFromDirectoryHandle, pickedFromFileList, sourceFromPicked, type PickedFile } from './dropped-files.ts';
 import { useOpener } from './store.ts';
 
@@ -57,6 +59,7 @@ export function StartScreen({ error }: { error: string | null }) {
           </button>
         </div>
       </div>
+      <DemoList />
       <p className="privacy">
         Nothing is uploaded. The envelope is opened, decrypted and checked in this browser tab; keys stay in memory and
         are forgotten when you close the envelope or the tab.

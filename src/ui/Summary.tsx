@@ -16,7 +16,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 function PatientSection({ patient, hidden }: { patient: Patient | null; hidden: boolean }) {
   return (
-    <section className="panel" aria-labelledby="patient-heading">
+    <section aria-labelledby="patient-heading">
       <h2 id="patient-heading">Patient</h2>
       {patient ? (
         <dl>
@@ -88,7 +88,7 @@ function SeriesList({ result }: { result: OpenResult }) {
   const { dicom, envelope } = result;
   if (dicom && dicom.studies.length > 0) {
     return (
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="group" aria-label="Series">
         <table className="series">
           <caption className="visually-hidden">Series found in the DICOM files</caption>
           <thead>
@@ -148,64 +148,87 @@ function TagList({ items }: { items: string[] }) {
   );
 }
 
-export function Summary({ result }: { result: OpenResult }) {
+/** Patient details as the envelope tells them (metadata.json, else the manifest). */
+export function envelopePatient(result: OpenResult): Patient | null {
+  return result.envelope.metadata?.patient ?? result.envelope.manifest.patient;
+}
+
+function isHidden(result: OpenResult): boolean {
+  return result.envelope.encrypted && !result.envelope.payloadAvailable;
+}
+
+export function PatientDetails({ result }: { result: OpenResult }) {
+  return <PatientSection patient={envelopePatient(result)} hidden={isHidden(result)} />;
+}
+
+export function StudyDetails({ result }: { result: OpenResult }) {
   const { envelope, dicom } = result;
-  const m = envelope.manifest;
-  const patient = envelope.metadata?.patient ?? m.patient;
   const firstStudy = dicom?.studies[0] ?? null;
   const study = envelope.metadata?.study ?? null;
-  const hidden = envelope.encrypted && !envelope.payloadAvailable;
   return (
-    <div className="summary">
-      <PatientSection patient={patient} hidden={hidden} />
-
-      <section className="panel panel--wide" aria-labelledby="study-heading">
-        <h2 id="study-heading">Study</h2>
-        {study || firstStudy ? (
-          <dl>
-            <Field label="Description">{study?.description ?? firstStudy?.description ?? null}</Field>
-            <Field label="Date">{study?.date ?? firstStudy?.date ?? null}</Field>
-            <Field label="Study UID">{study?.studyUid ?? firstStudy?.studyUid ?? null}</Field>
-            {dicom && dicom.studies.length > 1 && <Field label="Studies in the files">{dicom.studies.length}</Field>}
-          </dl>
-        ) : (
-          <p className="muted">{hidden ? 'The study details are inside the encrypted part of the envelope.' : 'The envelope does not describe the study.'}</p>
-        )}
-        <h3>Series</h3>
-        <SeriesList result={result} />
-      </section>
-
-      <section className="panel" aria-labelledby="people-heading">
-        <h2 id="people-heading">Sender and recipients</h2>
-        {m.sender && <EntityBlock role="Sender" entity={m.sender} />}
-        {m.requester && <EntityBlock role="Requester" entity={m.requester} />}
-        {m.receivers.map((r, i) => (
-          <EntityBlock key={i} role={m.receivers.length > 1 ? `Receiver ${i + 1}` : 'Receiver'} entity={r} />
-        ))}
-        {!m.sender && !m.requester && m.receivers.length === 0 && <p className="muted">The envelope names no sender or recipients.</p>}
-      </section>
-
-      <section className="panel" aria-labelledby="envelope-heading">
-        <h2 id="envelope-heading">About this envelope</h2>
+    <section aria-labelledby="study-heading">
+      <h2 id="study-heading">Study</h2>
+      {study || firstStudy ? (
         <dl>
-          <Field label="Envelope ID">{envelope.id}</Field>
-          <Field label="Created">{m.timestamp}</Field>
-          <Field label="JMIX version">{m.version}</Field>
-          <Field label="Classification">{m.classification}</Field>
-          <Field label="Consent">{m.consent?.status ?? null}</Field>
-          <Field label="Consent scope">{m.consent && m.consent.scope.length > 0 ? m.consent.scope.join(', ') : null}</Field>
-          <Field label="Consent method">{m.consent?.method ?? null}</Field>
-          <Field label="Consent signed on">{m.consent?.signedOn ?? null}</Field>
-          <Field label="De-identified fields">{m.deidKeys.length > 0 ? <TagList items={m.deidKeys} /> : null}</Field>
-          <Field label="Tags">{m.customTags.length > 0 ? <TagList items={m.customTags} /> : null}</Field>
-          <Field label="Carried in">{`${envelope.carrier.kind}: ${envelope.carrier.name}`}</Field>
+          <Field label="Description">{study?.description ?? firstStudy?.description ?? null}</Field>
+          <Field label="Date">{study?.date ?? firstStudy?.date ?? null}</Field>
+          <Field label="Study UID">{study?.studyUid ?? firstStudy?.studyUid ?? null}</Field>
+          {dicom && dicom.studies.length > 1 && <Field label="Studies in the files">{dicom.studies.length}</Field>}
         </dl>
-      </section>
+      ) : (
+        <p className="muted">
+          {isHidden(result) ? 'The study details are inside the encrypted part of the envelope.' : 'The envelope does not describe the study.'}
+        </p>
+      )}
+      <h3>Series</h3>
+      <SeriesList result={result} />
+    </section>
+  );
+}
 
-      <section className="panel" aria-labelledby="audit-heading">
-        <h2 id="audit-heading">Audit trail</h2>
-        <AuditTimeline audit={envelope.audit} />
-      </section>
-    </div>
+export function PeopleDetails({ result }: { result: OpenResult }) {
+  const m = result.envelope.manifest;
+  return (
+    <section aria-labelledby="people-heading">
+      <h2 id="people-heading">Sender and recipients</h2>
+      {m.sender && <EntityBlock role="Sender" entity={m.sender} />}
+      {m.requester && <EntityBlock role="Requester" entity={m.requester} />}
+      {m.receivers.map((r, i) => (
+        <EntityBlock key={i} role={m.receivers.length > 1 ? `Receiver ${i + 1}` : 'Receiver'} entity={r} />
+      ))}
+      {!m.sender && !m.requester && m.receivers.length === 0 && <p className="muted">The envelope names no sender or recipients.</p>}
+    </section>
+  );
+}
+
+export function EnvelopeDetails({ result }: { result: OpenResult }) {
+  const { envelope } = result;
+  const m = envelope.manifest;
+  return (
+    <section aria-labelledby="envelope-heading">
+      <h2 id="envelope-heading">About this envelope</h2>
+      <dl>
+        <Field label="Envelope ID">{envelope.id}</Field>
+        <Field label="Created">{m.timestamp}</Field>
+        <Field label="JMIX version">{m.version}</Field>
+        <Field label="Classification">{m.classification}</Field>
+        <Field label="Consent">{m.consent?.status ?? null}</Field>
+        <Field label="Consent scope">{m.consent && m.consent.scope.length > 0 ? m.consent.scope.join(', ') : null}</Field>
+        <Field label="Consent method">{m.consent?.method ?? null}</Field>
+        <Field label="Consent signed on">{m.consent?.signedOn ?? null}</Field>
+        <Field label="De-identified fields">{m.deidKeys.length > 0 ? <TagList items={m.deidKeys} /> : null}</Field>
+        <Field label="Tags">{m.customTags.length > 0 ? <TagList items={m.customTags} /> : null}</Field>
+        <Field label="Carried in">{`${envelope.carrier.kind}: ${envelope.carrier.name}`}</Field>
+      </dl>
+    </section>
+  );
+}
+
+export function AuditDetails({ result }: { result: OpenResult }) {
+  return (
+    <section aria-labelledby="audit-heading">
+      <h2 id="audit-heading">Audit trail</h2>
+      <AuditTimeline audit={result.envelope.audit} />
+    </section>
   );
 }

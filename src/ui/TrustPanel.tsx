@@ -1,8 +1,52 @@
-import type { Check, VerificationReport } from '../jmix/types.ts';
+// Trust, twice: the verdict line that never leaves the top of the screen, and the full list of
+// checks in the details. A failure is told by words, colour and icon together, never colour alone.
+import type { Check, CheckStatus, VerificationReport } from '../jmix/types.ts';
 import { safeFileName, saveBlob } from './download.ts';
 import { STATUS_ICON, STATUS_TEXT, verdictAdvice, verdictSentence } from './format.ts';
 
 const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✗' } as const;
+
+/** Counts shown next to the verdict, worst first; statuses with no checks are left out. */
+const COUNT_ORDER: { status: CheckStatus; word: string }[] = [
+  { status: 'fail', word: 'failed' },
+  { status: 'warn', word: 'warning' },
+  { status: 'unverifiable', word: 'not checked' },
+  { status: 'pass', word: 'passed' },
+];
+
+export function checkCounts(report: VerificationReport): { status: CheckStatus; count: number; word: string }[] {
+  return COUNT_ORDER.map(({ status, word }) => ({ status, word, count: report.checks.filter((c) => c.status === status).length })).filter(
+    (c) => c.count > 0,
+  );
+}
+
+export function VerdictBar({ report, onShowChecks }: { report: VerificationReport; onShowChecks: () => void }) {
+  const counts = checkCounts(report);
+  return (
+    <section className={`verdict-bar verdict-bar--${report.verdict}`} aria-labelledby="trust-heading">
+      <h2 id="trust-heading" className="verdict-bar__label">
+        Can it be trusted?
+      </h2>
+      <p role="status" aria-labelledby="trust-heading" className={`verdict verdict--${report.verdict}`}>
+        <span aria-hidden="true" className="verdict__icon">
+          {VERDICT_ICON[report.verdict]}
+        </span>{' '}
+        {verdictSentence(report)}
+      </p>
+      <p className="verdict-bar__advice">{verdictAdvice(report)}</p>
+      {counts.length > 0 && (
+        <button type="button" className="verdict-bar__counts" onClick={onShowChecks}>
+          {counts.map((c) => (
+            <span key={c.status} className={`count count--${c.status}`}>
+              <span aria-hidden="true">{STATUS_ICON[c.status]}</span> {c.count} {c.word}
+            </span>
+          ))}
+          <span className="visually-hidden">: show the trust checks</span>
+        </button>
+      )}
+    </section>
+  );
+}
 
 function CheckItem({ check }: { check: Check }) {
   return (
@@ -22,34 +66,26 @@ function CheckItem({ check }: { check: Check }) {
   );
 }
 
-export function TrustPanel({ report }: { report: VerificationReport }) {
+export function TrustChecks({ report }: { report: VerificationReport }) {
   const download = () => {
     const json = JSON.stringify(report, null, 2);
     saveBlob(new Blob([json], { type: 'application/json' }), `${safeFileName(report.envelopeId ?? '', 'envelope')}-verification-report.json`);
   };
   return (
-    <section className="panel trust" aria-labelledby="trust-heading">
-      <h2 id="trust-heading">Can it be trusted?</h2>
-      <p role="status" aria-labelledby="trust-heading" className={`verdict verdict--${report.verdict}`}>
-        <span aria-hidden="true" className="verdict__icon">
-          {VERDICT_ICON[report.verdict]}
-        </span>{' '}
-        {verdictSentence(report)}
-      </p>
-      <p>{verdictAdvice(report)}</p>
+    <section className="trust" aria-labelledby="checks-heading">
+      <h2 id="checks-heading">Trust checks</h2>
       <p className="muted">
         Envelope format: <strong>{report.dialect}</strong>
         {report.dialectEvidence.length > 0 && <> (recognised by: {report.dialectEvidence.join('; ')})</>}
         {report.encrypted ? ' · encrypted' : ' · not encrypted'}
       </p>
-      <h3>Checks</h3>
       <ul className="checks">
         {report.checks.map((c, i) => (
           <CheckItem key={`${c.id}-${i}`} check={c} />
         ))}
       </ul>
       {report.problems.length > 0 && (
-        <details>
+        <details className="findings">
           <summary>Other findings ({report.problems.length})</summary>
           <ul>
             {report.problems.map((p, i) => (

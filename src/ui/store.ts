@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import { CancelledError, EnvelopeError, type OpenResult, type Progress } from '../jmix/api.ts';
 import type { EnvelopeSource } from '../jmix/types.ts';
 import { openEnvelopeInWorker } from '../workers/open-client.ts';
+import { downloadApiEnvelope, envelopeUrl, type ApiLink } from './jmix-api.ts';
 import { fetchEnvelope, nameFromUrl, type DownloadProgress, type EnvelopeLink } from './link.ts';
 
 export type OpenerKey = string | Uint8Array;
@@ -24,10 +25,15 @@ export interface OpenerState {
   /** The viewer (and so Cornerstone) was loaded: its caches must be purged on close. */
   viewerLoaded: boolean;
   dragging: boolean;
+  /** The JMIX API envelope named by a `#api=` link, shown before anything is downloaded. */
+  apiLink: ApiLink | null;
 
   openSource(source: EnvelopeSource, key?: OpenerKey | null): Promise<void>;
   tryKey(key: OpenerKey): Promise<void>;
   openLink(link: EnvelopeLink): Promise<void>;
+  showApiLink(link: ApiLink): void;
+  /** Download the `apiLink` envelope (after the user confirmed) and open it. The token is not kept. */
+  downloadFromApi(token: string): Promise<void>;
   cancel(): void;
   closeEnvelope(): void;
   failed(message: string): void;
@@ -69,11 +75,12 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   keyMessage: null,
   viewerLoaded: false,
   dragging: false,
+  apiLink: null,
 
   async openSource(source, key = null) {
     const run = startRun();
     // A new source replaces whatever was open, keys included.
-    set({ source, key, busy: true, progress: null, download: null, result: null, error: null, keyMessage: null });
+    set({ source, key, busy: true, progress: null, download: null, result: null, error: null, keyMessage: null, apiLink: null });
     await runOpen(run, source, key);
   },
 
@@ -88,7 +95,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   async openLink(link) {
     const run = startRun();
     set({ source: null, key: link.key, busy: true, result: null, error: null, keyMessage: null, progress: null,
-      download: { src: link.src, done: 0, total: 0 } });
+      download: { src: link.src, done: 0, total: 0 }, apiLink: null });
     let bytes: Uint8Array;
     try {
       bytes = await fetchEnvelope(link.src, {
@@ -108,6 +115,38 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     await runOpen(run, source, link.key);
   },
 
+  showApiLink(link) {
+    running?.abort();
+    running = null;
+    runId += 1;
+    set({ apiLink: link, source: null, key: null, busy: false, download: null, progress: null, result: null, error: null, keyMessage: null });
+  },
+
+  async downloadFromApi(token) {
+    const link = get().apiLink;
+    if (!link) return;
+    const run = startRun();
+    const src = envelopeUrl(link);
+    set({ source: null, key: null, busy: true, result: null, error: null, keyMessage: null, progress: null, download: { src, done: 0, total: 0 } });
+    let bytes: Uint8Array;
+    try {
+      bytes = await downloadApiEnvelope(link, token, {
+        signal: run.signal,
+        onProgress: (p) => {
+          if (run.id === runId) set({ download: { src, ...p } });
+        },
+      });
+    } catch (e) {
+      if (run.id !== runId) return;
+      set({ busy: false, download: null, error: e instanceof CancelledError ? null : messageOf(e) });
+      return;
+    }
+    if (run.id !== runId) return;
+    const source: EnvelopeSource = { kind: 'bytes', bytes, name: `${link.id}.zip` };
+    set({ source, download: null });
+    await runOpen(run, source, null);
+  },
+
   cancel() {
     running?.abort();
     running = null;
@@ -123,7 +162,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     runId += 1;
     const hadViewer = get().viewerLoaded;
     set({ source: null, key: null, busy: false, download: null, progress: null, result: null, error: null,
-      keyMessage: null, viewerLoaded: false, dragging: false });
+      keyMessage: null, viewerLoaded: false, dragging: false, apiLink: null });
     // The link (if any) named this envelope: after closing, a reload must not open it again.
     if (globalThis.location?.hash) history.replaceState(history.state, '', location.pathname + location.search);
     if (hadViewer) void purgeViewerCaches();

@@ -11,6 +11,7 @@ import {
   BUILTIN_PRESETS,
   describeError,
   dicomPresets,
+  explainDecodeError,
   listSeries,
   overlayText,
   rangeToVoi,
@@ -150,7 +151,7 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
       const vp = getViewport();
       // Only the image on screen matters; a neighbour failing in the background is not news yet.
       if (vp && vp.getImageIds()[vp.getTargetImageIdIndex()] !== detail.imageId) return;
-      setStatus({ kind: 'error', message: `This image could not be decoded: ${describeError(detail.error)}` });
+      setStatus({ kind: 'error', message: explainDecodeError(detail.error) });
     };
     const onAnnotationsChanged = () => {
       setAnnotationCount(annotation.state.getAllAnnotations().length);
@@ -241,7 +242,7 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
       vp.render();
       syncView();
     })().catch((e: unknown) => {
-      if (!cancelled) setStatus({ kind: 'error', message: `This image could not be decoded: ${describeError(e)}` });
+      if (!cancelled) setStatus({ kind: 'error', message: explainDecodeError(e) });
     });
     return () => {
       cancelled = true;

@@ -134,6 +134,15 @@ export function describeError(e: unknown): string {
   return String(e);
 }
 
+/** The loader's words, plus what they mean for a reader when we recognise them. */
+export function explainDecodeError(e: unknown): string {
+  const raw = describeError(e);
+  if (/insufficient data|buffer is too small|out of range|beyond the end|exceeds/i.test(raw)) {
+    return `This image could not be decoded: pixel data shorter than the header declares (the file looks truncated). ${raw}`;
+  }
+  return `This image could not be decoded: ${raw}`;
+}
+
 export interface Shortcut {
   keys: string;
   action: string;

@@ -3,24 +3,32 @@
 import { Gunzip } from 'fflate';
 import { EnvelopeError } from '../api.ts';
 import type { Problem } from '../types.ts';
-import { formatBytes, MAX_TOTAL_BYTES } from '../limits.ts';
+import { COMPRESSION_RATIO_MIN_BYTES, formatBytes, MAX_COMPRESSION_RATIO, MAX_TOTAL_BYTES } from '../limits.ts';
 import { crc32 } from './crc32.ts';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-const CHUNK = 1 << 20;
+// Small input chunks bound what one push can emit (deflate expands at most ~1032:1, so 64 KiB in
+// gives at most ~66 MiB out) before the limits below are checked.
+const CHUNK = 1 << 16;
 
 export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: number = MAX_TOTAL_BYTES): { data: Uint8Array; problems: Problem[] } {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let members = 1;
+  let consumed = 0;
   const stream = new Gunzip();
   stream.ondata = (chunk) => {
     total += chunk.length;
     if (total > maxBytes) {
       throw new EnvelopeError('limit', `${origin} decompresses to more than ${formatBytes(maxBytes)} (${maxBytes} bytes), the most this viewer unpacks; it was not opened.`);
+    }
+    // The zip ratio limit, applied to the gzip stream as a whole: without it a few MiB of .tar.gz
+    // could make us hold 4 GiB before the total limit stopped it.
+    if (total > COMPRESSION_RATIO_MIN_BYTES && total / Math.max(consumed, 1) > MAX_COMPRESSION_RATIO) {
+      throw new EnvelopeError('limit', `${origin} expands more than ${MAX_COMPRESSION_RATIO}:1 (${formatBytes(consumed)} compressed had already produced ${formatBytes(total)}); the limit is ${MAX_COMPRESSION_RATIO}:1 above ${formatBytes(COMPRESSION_RATIO_MIN_BYTES)}. This looks like a compression bomb, so it was not unpacked.`);
     }
     chunks.push(chunk);
   };
@@ -30,6 +38,7 @@ export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: numbe
   try {
     for (let at = 0; at < bytes.length; at += CHUNK) {
       const end = Math.min(at + CHUNK, bytes.length);
+      consumed = end;
       stream.push(bytes.subarray(at, end), end === bytes.length);
     }
   } catch (e) {

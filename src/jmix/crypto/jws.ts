@@ -102,6 +102,20 @@ export function jsonDiffPointers(a: unknown, b: unknown, pointer = ''): string[]
 const PHP_LATE_FIELDS = ['/security/payload_hash', '/security/encryption', '/security/jws'];
 const isPhpLate = (p: string) => PHP_LATE_FIELDS.some((f) => p === f || p.startsWith(f + '/'));
 
+/**
+ * A late field may differ only if the signed snapshot had not filled it in yet (payload_hash "" or
+ * absent, no encryption/jws block), as in a real jmix-php snapshot. Otherwise the signer did cover
+ * it, and a different value is an edit after signing: without this, changing payload_hash in an
+ * rs-style envelope (whose JWS covers it) only warned.
+ */
+function lateFieldUnsigned(signed: unknown, p: string): boolean {
+  const sec = typeof signed === 'object' && signed !== null ? (signed as Record<string, unknown>).security : undefined;
+  const s = typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>) : {};
+  if (p === '/security/payload_hash' || p.startsWith('/security/payload_hash/')) return s.payload_hash === undefined || s.payload_hash === '';
+  if (p === '/security/encryption' || p.startsWith('/security/encryption/')) return s.encryption === undefined;
+  return s.jws === undefined;
+}
+
 export interface JwsCheckResult {
   status: 'pass' | 'fail' | 'unverifiable' | 'warn';
   title: string;
@@ -132,7 +146,7 @@ function compareCoverage(payload: Uint8Array, manifestBytes: Uint8Array): Covera
   }
   const pointers = jsonDiffPointers(signed, current);
   if (pointers.length === 0) return { style: 'reserialised' };
-  if (pointers.every(isPhpLate)) return { style: 'php', fields: pointers };
+  if (pointers.every((p) => isPhpLate(p) && lateFieldUnsigned(signed, p))) return { style: 'php', fields: pointers };
   return { style: 'edited', pointers };
 }
 

@@ -3,6 +3,11 @@
 // browsers) while @noble/ciphers' GHASH absorbs the same ciphertext, and the tag is compared in
 // constant time at the end. Plaintext handed out before finish() resolves is UNTRUSTED: callers
 // must hold it back, and discard it all when finish() throws.
+// GHASH engine: noble's pure-JS GHASH runs at only ~50 MB/s in Chromium, so by default the bulk
+// GHASH is computed by Web Crypto itself: AES-GCM *encryption* of an empty message with the chunk as
+// additional data returns (Y ⊕ L')·H ⊕ E_K(J0), where Y is the chunk's GHASH state; the known mask
+// and length term are removed and chunk states are chained with Z ← Z·H^m ⊕ Y·H. The field
+// multiplications use noble's GHASH keyed with one operand (GHASH_b(a) = a·b), never our own code.
 // Layout (NIST SP 800-38D, 96-bit IV, no AAD): H = E_K(0^128); J0 = IV ‖ 1; the payload's block i
 // (0-based) is XORed with E_K(IV ‖ (2 + i) mod 2^32); tag = GHASH_H(C ‖ pad ‖ 0^64 ‖ [len(C)]_64) ⊕ E_K(J0).
 import { GHASH } from '@noble/ciphers/_polyval.js';
@@ -50,14 +55,40 @@ function lengthBlock(bytes: number): Uint8Array {
   return out;
 }
 
-async function ctrKeyFrom(key: CryptoKey | Uint8Array): Promise<CryptoKey> {
+export type GhashEngine = 'webcrypto' | 'noble';
+
+interface KeyMaterial {
+  ctrKey: CryptoKey;
+  /** For the Web Crypto GHASH engine; null when only a non-extractable AES-CTR key was given. */
+  gcmKey: CryptoKey | null;
+}
+
+async function keyMaterial(key: CryptoKey | Uint8Array): Promise<KeyMaterial> {
   if (key instanceof Uint8Array) {
     if (key.length !== 32) throw new DecryptError('bad-parameters', `The AES key is ${key.length} bytes; AES-256-GCM needs 32.`);
-    return subtle().importKey('raw', bs(key), { name: 'AES-CTR' }, false, ['encrypt', 'decrypt']);
+    const raw = bs(key);
+    const [ctrKey, gcmKey] = await Promise.all([
+      subtle().importKey('raw', raw, { name: 'AES-CTR' }, false, ['encrypt', 'decrypt']),
+      subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt']),
+    ]);
+    return { ctrKey, gcmKey };
   }
-  if (key.algorithm.name === 'AES-CTR' && key.usages.includes('encrypt') && key.usages.includes('decrypt')) return key;
-  if (key.extractable) return ctrKeyFrom(new Uint8Array(await subtle().exportKey('raw', key)));
+  if (key.extractable) return keyMaterial(new Uint8Array(await subtle().exportKey('raw', key)));
+  if (key.algorithm.name === 'AES-CTR' && key.usages.includes('encrypt') && key.usages.includes('decrypt')) return { ctrKey: key, gcmKey: null };
   throw new DecryptError('bad-parameters', `The streaming decryptor needs the AES key as raw bytes, an AES-CTR CryptoKey with encrypt+decrypt usages, or an extractable key; it got a non-extractable ${key.algorithm.name} key.`);
+}
+
+interface Ghasher {
+  update(data: Uint8Array): void | Promise<void>;
+  digest(): Uint8Array | Promise<Uint8Array>;
+}
+
+/** H, the tag mask E_K(J0) and a GHASH state for one key and IV. */
+async function gcmState(km: KeyMaterial, iv: Uint8Array, engine: GhashEngine): Promise<{ ghash: Ghasher; tagMask: Uint8Array }> {
+  const j = j0(iv);
+  const [h, tagMask] = await Promise.all([keystreamBlock(km.ctrKey, new Uint8Array(BLOCK)), keystreamBlock(km.ctrKey, j)]);
+  const ghash = engine === 'webcrypto' && km.gcmKey ? new WebCryptoGhash(km.gcmKey, h, bs(iv.slice()), tagMask) : new GhashStream(h);
+  return { ghash, tagMask };
 }
 
 /** One keystream block E_K(counter) (AES-CTR over 16 zero bytes). */
@@ -110,6 +141,99 @@ export class GhashStream {
   }
 }
 
+/** a·b in GCM's field, using noble's GHASH keyed with b over the single block a. */
+function gfMul(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return new GHASH(b, BLOCK).update(a).digest();
+}
+
+/** h^n by square-and-multiply over gfMul. */
+function gfPow(h: Uint8Array, n: number): Uint8Array {
+  let result: Uint8Array | null = null;
+  let base = h;
+  for (let e = n; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = result ? gfMul(result, base) : base;
+    if (e > 1) base = gfMul(base, base);
+  }
+  return result ?? ONE;
+}
+
+/** The multiplicative identity in GCM's bit order (the leftmost bit is x^0). */
+const ONE = Uint8Array.from({ length: BLOCK }, (_, i) => (i === 0 ? 0x80 : 0));
+
+function xorInto(a: Uint8Array, b: Uint8Array): Uint8Array {
+  for (let i = 0; i < BLOCK; i++) a[i] = (a[i] ?? 0) ^ (b[i] ?? 0);
+  return a;
+}
+
+/** Incremental GHASH (same contract as GhashStream) with the bulk work done by Web Crypto AES-GCM. */
+export class WebCryptoGhash {
+  private readonly carry = new Uint8Array(BLOCK);
+  private carryLen = 0;
+  private total = 0;
+  /** Z = Y·H, where Y is the GHASH state over everything absorbed so far. */
+  private z: Uint8Array = new Uint8Array(BLOCK);
+  private readonly powers = new Map<number, Uint8Array>();
+
+  /** `mask` must be E_K(iv ‖ 1) for the same key and iv. */
+  constructor(
+    private readonly gcmKey: CryptoKey,
+    private readonly h: Uint8Array,
+    private readonly iv: Uint8Array<ArrayBuffer>,
+    private readonly mask: Uint8Array,
+  ) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  private hPow(m: number): Uint8Array {
+    let p = this.powers.get(m);
+    if (!p) this.powers.set(m, (p = gfPow(this.h, m)));
+    return p;
+  }
+
+  /** Absorbs a segment; all but the last must be whole blocks (GCM zero-pads additional data). */
+  private async absorb(segment: Uint8Array<ArrayBuffer>): Promise<void> {
+    if (segment.length === 0) return;
+    const t = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: this.iv, additionalData: segment, tagLength: 128 }, this.gcmKey, new Uint8Array(0)));
+    // t = (Y_seg ⊕ L')·H ⊕ mask with L' = [len(segment) bits]_64 ‖ 0^64, so Y_seg·H = t ⊕ mask ⊕ L'·H.
+    const lenAad = new Uint8Array(BLOCK);
+    const bits = segment.length * 8;
+    new DataView(lenAad.buffer).setUint32(0, Math.floor(bits / 2 ** 32), false);
+    new DataView(lenAad.buffer).setUint32(4, bits >>> 0, false);
+    const ySegH = xorInto(xorInto(t, this.mask), gfMul(lenAad, this.h));
+    this.z = xorInto(gfMul(this.z, this.hPow(Math.ceil(segment.length / BLOCK))), ySegH);
+  }
+
+  async update(data: Uint8Array): Promise<void> {
+    this.total += data.length;
+    let at = 0;
+    let head: Uint8Array | null = null;
+    if (this.carryLen > 0) {
+      at = Math.min(BLOCK - this.carryLen, data.length);
+      this.carry.set(data.subarray(0, at), this.carryLen);
+      this.carryLen += at;
+      if (this.carryLen < BLOCK) return;
+      head = this.carry.slice();
+      this.carryLen = 0;
+    }
+    const whole = at + Math.floor((data.length - at) / BLOCK) * BLOCK;
+    const body = data.subarray(at, whole);
+    await this.absorb(head ? padFront(body, 0, head) : bs(body));
+    if (whole < data.length) {
+      this.carry.set(data.subarray(whole));
+      this.carryLen = data.length - whole;
+    }
+  }
+
+  async digest(): Promise<Uint8Array> {
+    if (this.carryLen > 0) await this.absorb(this.carry.slice(0, this.carryLen));
+    this.carryLen = 0;
+    // GHASH(C ‖ L) = (Y ⊕ L)·H = Z ⊕ L·H.
+    return xorInto(this.z.slice(), gfMul(lengthBlock(this.total), this.h));
+  }
+}
+
 function xor16(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(BLOCK);
   for (let i = 0; i < BLOCK; i++) out[i] = (a[i] ?? 0) ^ (b[i] ?? 0);
@@ -129,15 +253,14 @@ export interface GcmDecryptor {
  * A streaming GCM decryptor. Calls to update() are applied in call order even if not awaited; each
  * overlaps the Web Crypto CTR work with GHASH of the same chunk on the calling thread.
  */
-export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, expectedTag: Uint8Array): GcmDecryptor {
+export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, expectedTag: Uint8Array, opts: { ghash?: GhashEngine } = {}): GcmDecryptor {
   if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
   if (expectedTag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${expectedTag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
   const ivCopy = iv.slice();
   const tag = expectedTag.slice();
   const setup = (async () => {
-    const ctrKey = await ctrKeyFrom(key);
-    const [h, tagMask] = await Promise.all([keystreamBlock(ctrKey, new Uint8Array(BLOCK)), keystreamBlock(ctrKey, j0(ivCopy))]);
-    return { ctrKey, ghash: new GhashStream(h), tagMask };
+    const km = await keyMaterial(key);
+    return { ctrKey: km.ctrKey, ...(await gcmState(km, ivCopy, opts.ghash ?? 'webcrypto')) };
   })();
   setup.catch(() => {}); // surfaced by update()/finish(); this only stops an unhandled-rejection report
   let queue: Promise<unknown> = setup;
@@ -153,7 +276,7 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
     const counter = counterBlock(ivCopy, Math.floor(at / BLOCK));
     // Web Crypto copies `input` when called, so GHASH can read the chunk while AES-CTR runs.
     const pending = subtle().decrypt({ name: 'AES-CTR', counter, length: 32 }, ctrKey, input);
-    ghash.update(chunk);
+    await ghash.update(chunk);
     const plain = new Uint8Array(await pending);
     return skip === 0 ? plain : plain.subarray(skip);
   }
@@ -182,7 +305,7 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
       if (state === 'failed') throw new DecryptError('auth-failed', 'Decryption was interrupted by an earlier error, so the payload was never authenticated; discard everything decrypted.');
       state = 'finished';
       const { ghash, tagMask } = await setup;
-      const computed = xor16(ghash.digest(), tagMask);
+      const computed = xor16(await ghash.digest(), tagMask);
       if (!constantTimeEqual(computed, tag)) {
         throw new DecryptError(
           'auth-failed',
@@ -193,9 +316,12 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
   };
 }
 
-function padFront(chunk: Uint8Array, skip: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(skip + chunk.length);
-  out.set(chunk, skip);
+/** `chunk` behind `skip` zero bytes, or behind `head` when given. */
+function padFront(chunk: Uint8Array, skip: number, head?: Uint8Array): Uint8Array<ArrayBuffer> {
+  const lead = head?.length ?? skip;
+  const out = new Uint8Array(lead + chunk.length);
+  if (head) out.set(head);
+  out.set(chunk, lead);
   return out;
 }
 
@@ -221,9 +347,9 @@ export async function decryptGcmStreaming(
   key: CryptoKey | Uint8Array,
   iv: Uint8Array,
   tag: Uint8Array,
-  opts: { chunkSize?: number; onChunk?: (plain: Uint8Array, offset: number) => void | Promise<void> } = {},
+  opts: { chunkSize?: number; ghash?: GhashEngine; onChunk?: (plain: Uint8Array, offset: number) => void | Promise<void> } = {},
 ): Promise<void> {
-  const dec = createGcmDecryptor(key, iv, tag);
+  const dec = createGcmDecryptor(key, iv, tag, opts.ghash ? { ghash: opts.ghash } : {});
   let offset = 0;
   for await (const chunk of rechunk(source, opts.chunkSize ?? DEFAULT_CHUNK_SIZE)) {
     const plain = await dec.update(chunk);
@@ -259,8 +385,8 @@ export interface InfoStringMatch {
 /**
  * Which producer's HKDF info string authenticates this ciphertext, in one read of it: one GHASH state
  * per candidate key over the same stream, no decryption. Returns null if none matches (wrong key or
- * altered payload). It costs one GHASH per candidate, which is the dominant cost of a streaming
- * decrypt, so it pays only when the first guess is likely wrong (see scripts/bench.ts).
+ * altered payload). It costs one GHASH pass per candidate and no AES-CTR (see scripts/bench.ts for
+ * whether that beats trying the likeliest info string first).
  */
 export async function findInfoString(args: {
   source: CiphertextSource;
@@ -270,6 +396,7 @@ export async function findInfoString(args: {
   tag: Uint8Array;
   order?: Producer[];
   chunkSize?: number;
+  ghash?: GhashEngine;
 }): Promise<InfoStringMatch | null> {
   const { iv, tag } = args;
   if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
@@ -278,18 +405,16 @@ export async function findInfoString(args: {
   const candidates = await Promise.all(
     order.map(async (producer) => {
       const key = await deriveStreamKey(args.privateKey, args.ephemeralPublicKey, HKDF_INFO[producer]);
-      const ctrKey = await ctrKeyFrom(key);
-      const [h, tagMask] = await Promise.all([keystreamBlock(ctrKey, new Uint8Array(BLOCK)), keystreamBlock(ctrKey, j0(iv))]);
-      return { producer, key, ghash: new GhashStream(h), tagMask };
+      return { producer, key, ...(await gcmState(await keyMaterial(key), iv, args.ghash ?? 'webcrypto')) };
     }),
   );
   for await (const chunk of rechunk(args.source, args.chunkSize ?? DEFAULT_CHUNK_SIZE)) {
-    for (const c of candidates) c.ghash.update(chunk);
+    await Promise.all(candidates.map((c) => c.ghash.update(chunk)));
   }
   let found: InfoStringMatch | null = null;
   for (const c of candidates) {
     // Check every candidate so the time taken does not say which one matched.
-    const ok = constantTimeEqual(xor16(c.ghash.digest(), c.tagMask), tag);
+    const ok = constantTimeEqual(xor16(await c.ghash.digest(), c.tagMask), tag);
     if (ok && !found) found = { infoString: HKDF_INFO[c.producer], producer: c.producer, key: c.key };
   }
   return found;
