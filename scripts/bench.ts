@@ -35,7 +35,7 @@ const SLICE = 512;
 const SLICE_BYTES = SLICE * SLICE * 2 + 1500;
 const DIALECT = 'spec' as const;
 const PRODUCER: Producer = 'jmix-php'; // the HKDF info string the spec dialect uses
-const CHUNK_SIZES = [1 * MiB, 4 * MiB, 16 * MiB];
+const CHUNK_SIZES = [1 * MiB, 4 * MiB, 8 * MiB, 16 * MiB];
 
 const argv = process.argv.slice(2);
 const LARGE = argv.includes('--large') || process.env.BENCH_LARGE === '1';

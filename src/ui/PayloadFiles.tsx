@@ -1,13 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { OpenResult } from '../jmix/api.ts';
 import { writeZip } from '../jmix/archive/zip.ts';
 import type { PayloadFile } from '../jmix/types.ts';
 import { safeFileName, saveBlob, saveBytes } from './download.ts';
 import { formatBytes } from './format.ts';
-
-function baseName(path: string): string {
-  return path.split('/').pop() || path;
-}
+import { baseName, PdfReport } from './PdfReport.tsx';
 
 /** The report PDF: the one the envelope names, else the first PDF under files/. */
 export function reportPdfPath(result: OpenResult): string | null {
@@ -24,46 +21,6 @@ export function otherFiles(result: OpenResult): PayloadFile[] {
   return result.envelope.payload.filter((f) => !dicomPaths.has(f.path));
 }
 
-function ReportPdf({ file }: { file: PayloadFile }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    let objectUrl: string | null = null;
-    let live = true;
-    void file.bytes().then((bytes) => {
-      if (!live) return;
-      objectUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }));
-      setUrl(objectUrl);
-    });
-    return () => {
-      live = false;
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [file]);
-  return (
-    <figure className="report-pdf">
-      <figcaption>
-        <h3>Report: {baseName(file.path)}</h3>
-      </figcaption>
-      {/* sandbox with no permissions: the PDF cannot run script or navigate this page. */}
-      {url ? (
-        <>
-          <iframe title={`Report ${baseName(file.path)}`} sandbox="" src={url} className="report-frame" />
-          {/* Some browsers refuse to run their PDF viewer inside a sandboxed frame. */}
-          <p className="muted">
-            If the report stays blank,{' '}
-            <a href={url} target="_blank" rel="noopener noreferrer">
-              open the report in a new tab
-            </a>
-            .
-          </p>
-        </>
-      ) : (
-        <p className="muted">Loading the report…</p>
-      )}
-    </figure>
-  );
-}
-
 async function zipPayload(files: readonly PayloadFile[]): Promise<Uint8Array> {
   const entries: { name: string; data: Uint8Array }[] = [];
   for (const f of files) entries.push({ name: `payload/${f.path}`, data: await f.bytes() });
@@ -71,14 +28,11 @@ async function zipPayload(files: readonly PayloadFile[]): Promise<Uint8Array> {
   return writeZip(entries, { level: 0 });
 }
 
-export function PayloadFiles({ result }: { result: OpenResult }) {
+/** "Save decrypted study": the whole payload as one zip. Lives in the envelope's header. */
+export function SaveStudyButton({ result }: { result: OpenResult }) {
   const { envelope } = result;
-  const others = useMemo(() => otherFiles(result), [result]);
-  const pdfPath = useMemo(() => reportPdfPath(result), [result]);
-  const pdf = envelope.payload.find((f) => f.path === pdfPath) ?? null;
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
-
   const saveStudy = async () => {
     setSaving(true);
     setSaveError(null);
@@ -91,6 +45,30 @@ export function PayloadFiles({ result }: { result: OpenResult }) {
       setSaving(false);
     }
   };
+  return (
+    <>
+      <button type="button" className="primary" onClick={() => void saveStudy()} disabled={saving}>
+        Save decrypted study
+      </button>
+      {saving && <span aria-live="polite">Preparing the zip…</span>}
+      {saveError && (
+        <p role="alert" className="key-error">
+          {saveError}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * The files tab: the report, drawn, and every other non-image file. `showReport` is false until
+ * the tab was first opened, so pdf.js is only loaded for someone who looks.
+ */
+export function PayloadFiles({ result, showReport }: { result: OpenResult; showReport: boolean }) {
+  const { envelope } = result;
+  const pdfPath = useMemo(() => reportPdfPath(result), [result]);
+  const others = useMemo(() => otherFiles(result).filter((f) => f.path !== pdfPath), [result, pdfPath]);
+  const pdf = envelope.payload.find((f) => f.path === pdfPath) ?? null;
 
   const downloadOne = async (f: PayloadFile) => {
     const bytes = await f.bytes();
@@ -98,32 +76,32 @@ export function PayloadFiles({ result }: { result: OpenResult }) {
   };
 
   return (
-    <section className="panel files" aria-labelledby="files-heading">
+    <section className="files" aria-labelledby="files-heading">
       <h2 id="files-heading">Files in the envelope</h2>
-      <p>
-        {envelope.payload.length} files, {formatBytes(envelope.payload.reduce((n, f) => n + f.size, 0))} in all.
-      </p>
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => void saveStudy()} disabled={saving}>
-          Save decrypted study
-        </button>
-        {saving && <span aria-live="polite">Preparing the zip…</span>}
-      </div>
-      {saveError && <p role="alert" className="key-error">{saveError}</p>}
-      {pdf && <ReportPdf file={pdf} />}
-      {others.length > 0 && (
+      {!envelope.payloadAvailable ? (
+        <p className="muted">The files are listed once the envelope is decrypted.</p>
+      ) : (
         <>
-          <h3>Other files</h3>
-          <ul className="file-list">
-            {others.map((f) => (
-              <li key={f.path}>
-                <span className="file-list__path">{f.path}</span> <span className="muted">{formatBytes(f.size)}</span>{' '}
-                <button type="button" aria-label={`Download ${f.path}`} onClick={() => void downloadOne(f)}>
-                  Download
-                </button>
-              </li>
-            ))}
-          </ul>
+          <p>
+            {envelope.payload.length} files, {formatBytes(envelope.payload.reduce((n, f) => n + f.size, 0))} in all. "Save decrypted study" at
+            the top saves them all as one zip.
+          </p>
+          {pdf ? showReport && <PdfReport file={pdf} /> : <p className="muted">The envelope holds no PDF report.</p>}
+          {others.length > 0 && (
+            <>
+              <h3>Other files</h3>
+              <ul className="file-list">
+                {others.map((f) => (
+                  <li key={f.path}>
+                    <span className="file-list__path">{f.path}</span> <span className="muted">{formatBytes(f.size)}</span>{' '}
+                    <button type="button" aria-label={`Download ${f.path}`} onClick={() => void downloadOne(f)}>
+                      Download
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </>
       )}
     </section>

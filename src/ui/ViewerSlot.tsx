@@ -24,7 +24,7 @@ class ViewerBoundary extends Component<{ children: ReactNode }, { error: string 
   override render() {
     if (this.state.error) {
       return (
-        <p role="alert" className="key-error">
+        <p role="alert" className="key-error viewer-slot__note">
           The images could not be displayed: {this.state.error}. The files can still be saved with "Save decrypted study".
         </p>
       );
@@ -33,11 +33,16 @@ class ViewerBoundary extends Component<{ children: ReactNode }, { error: string 
   }
 }
 
+/** The viewer gets the main area only when there are images to show. */
+export function hasImages(result: OpenResult): boolean {
+  return result.envelope.payloadAvailable && (result.dicom?.studies.length ?? 0) > 0;
+}
+
 export function ViewerSlot({ result }: { result: OpenResult }) {
   const { envelope, dicom } = result;
   const markViewerLoaded = useOpener((s) => s.markViewerLoaded);
   const studies = dicom?.studies ?? [];
-  const show = envelope.payloadAvailable && studies.length > 0;
+  const show = hasImages(result);
 
   const readFile = useCallback(
     async (path: string) => {
@@ -56,18 +61,23 @@ export function ViewerSlot({ result }: { result: OpenResult }) {
   const patientLabel = personNameText(patient?.name ?? null) ?? studies[0]?.patient.name ?? undefined;
 
   return (
-    <section className="panel viewer-slot" aria-labelledby="images-heading">
-      <h2 id="images-heading">Images</h2>
+    <section className="viewer-slot" aria-labelledby="images-heading">
+      {/* The viewer's toolbar says what this is; the heading names the region for screen readers. */}
+      <h2 id="images-heading" className="visually-hidden">
+        Images
+      </h2>
       {!show ? (
-        <p className="muted">{envelope.payloadAvailable ? 'There are no DICOM images to show.' : 'The images are shown once the envelope is decrypted.'}</p>
+        <p className="muted viewer-slot__note">
+          {envelope.payloadAvailable ? 'There are no DICOM images to show.' : 'The images are shown once the envelope is decrypted.'}
+        </p>
       ) : StudyViewer ? (
         <ViewerBoundary>
-          <Suspense fallback={<p aria-live="polite">Loading the image viewer…</p>}>
+          <Suspense fallback={<p className="viewer-slot__note" aria-live="polite">Loading the image viewer…</p>}>
             <StudyViewer studies={studies} readFile={readFile} {...(patientLabel ? { patientLabel } : {})} />
           </Suspense>
         </ViewerBoundary>
       ) : (
-        <p className="muted">The series are listed above; this build has no image viewer.</p>
+        <p className="muted viewer-slot__note">The series are listed under "Study"; this build has no image viewer.</p>
       )}
     </section>
   );

@@ -15,6 +15,10 @@ export function isGzip(bytes: Uint8Array): boolean {
 const CHUNK = 1 << 16;
 
 export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: number = MAX_TOTAL_BYTES): { data: Uint8Array; problems: Problem[] } {
+  // 10-byte header + 8-byte trailer: anything shorter is cut off (fflate waits for more, silently).
+  if (bytes.length < 18) {
+    throw new EnvelopeError('corrupt-archive', `${origin}: the gzip file is only ${bytes.length} bytes, shorter than a gzip header and trailer; it is truncated (an incomplete download?). Download or copy it again.`);
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   let members = 1;

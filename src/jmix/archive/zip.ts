@@ -137,15 +137,23 @@ export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]
     );
   }
 
+  // Every declared size against the limits first, so a bomb (or a total over the limit) is refused
+  // before anything is inflated, whatever order the entries come in.
   const budget = new UnpackBudget(origin);
+  const paths = new Map<CentralEntry, string>();
+  for (const entry of central) {
+    if (entry.isDirectory || entry.isSymlink) continue;
+    const path = requireSafePath(entry.name, origin);
+    budget.entry(path, entry.size, entry.compressedSize);
+    paths.set(entry, path);
+  }
   for (const entry of central) {
     if (entry.isDirectory) continue;
     if (entry.isSymlink) {
       problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: entry "${printable(entry.name)}" is a symbolic link; links are never followed, so it was skipped.` });
       continue;
     }
-    const path = requireSafePath(entry.name, origin);
-    budget.entry(path, entry.size, entry.compressedSize);
+    const path = paths.get(entry)!;
     if (entry.method !== 0 && entry.method !== 8) {
       const methodName = METHOD_NAMES[entry.method] ?? `method ${entry.method}`;
       problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" uses ${methodName} compression, which this viewer cannot unpack; it was skipped. Re-create the zip with standard (Deflate) compression.` });

@@ -111,9 +111,11 @@ const isPhpLate = (p: string) => PHP_LATE_FIELDS.some((f) => p === f || p.starts
 function lateFieldUnsigned(signed: unknown, p: string): boolean {
   const sec = typeof signed === 'object' && signed !== null ? (signed as Record<string, unknown>).security : undefined;
   const s = typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>) : {};
-  if (p === '/security/payload_hash' || p.startsWith('/security/payload_hash/')) return s.payload_hash === undefined || s.payload_hash === '';
+  // A pre-finalisation snapshot has no payload hash yet; a signed manifest that has one is final.
+  if (s.payload_hash !== undefined && s.payload_hash !== '') return false;
   if (p === '/security/encryption' || p.startsWith('/security/encryption/')) return s.encryption === undefined;
-  return s.jws === undefined;
+  if (p === '/security/jws' || p.startsWith('/security/jws/')) return s.jws === undefined;
+  return true;
 }
 
 export interface JwsCheckResult {

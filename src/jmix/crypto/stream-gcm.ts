@@ -1,7 +1,7 @@
 // Streaming AES-256-GCM decryption with the tag still checked, for payloads too big to hold twice.
 // GCM is CTR mode plus GHASH: Web Crypto AES-CTR decrypts each chunk (off the main thread in
-// browsers) while @noble/ciphers' GHASH absorbs the same ciphertext, and the tag is compared in
-// constant time at the end. Plaintext handed out before finish() resolves is UNTRUSTED: callers
+// browsers) while a GHASH state absorbs the same ciphertext, and the tag is compared in constant
+// time at the end. Plaintext handed out before finish() resolves is UNTRUSTED: callers
 // must hold it back, and discard it all when finish() throws.
 // GHASH engine: noble's pure-JS GHASH runs at only ~50 MB/s in Chromium, so by default the bulk
 // GHASH is computed by Web Crypto itself: AES-GCM *encryption* of an empty message with the chunk as
@@ -195,6 +195,8 @@ export class WebCryptoGhash {
   /** Absorbs a segment; all but the last must be whole blocks (GCM zero-pads additional data). */
   private async absorb(segment: Uint8Array<ArrayBuffer>): Promise<void> {
     if (segment.length === 0) return;
+    // Re-using the payload's (key, IV) is harmless here: the "tags" made are intermediate values that
+    // never leave this object, and whoever runs this already holds K.
     const t = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: this.iv, additionalData: segment, tagLength: 128 }, this.gcmKey, new Uint8Array(0)));
     // t = (Y_seg ⊕ L')·H ⊕ mask with L' = [len(segment) bits]_64 ‖ 0^64, so Y_seg·H = t ⊕ mask ⊕ L'·H.
     const lenAad = new Uint8Array(BLOCK);
