@@ -58,16 +58,17 @@ export default defineConfig({
       },
       workbox: {
         // The app shell, every chunk, worker and codec WASM; not the e2e viewer harness.
-        globPatterns: ['**/*.{js,css,html,wasm,webmanifest,png,svg}', 'demo/index.json'],
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,webmanifest,png,svg}', 'demo/index.json'],
         globIgnores: ['viewer-harness.html', 'assets/harness-*.js', 'demo/*.zip'],
         // Cornerstone's chunk is 3.5 MB; the default 2 MiB limit would leave the viewer online-only.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         clientsClaim: true,
         skipWaiting: false,
         cleanupOutdatedCaches: true,
-        navigateFallback: 'index.html',
-        // JMIX API routes (a same-origin harmony behind a proxy) are never answered with the app shell.
-        navigateFallbackDenylist: [/\/api\/jmix(\/|$)/],
+        // No catch-all navigation fallback: the precache answers the site's own pages ('./' maps to
+        // index.html), and any other address under the scope (a same-origin JMIX API behind a proxy,
+        // a demo zip, the test harness) goes to the network untouched.
+        navigateFallback: null,
         runtimeCaching: [
           {
             // Only this site's own demo envelopes; other origins and the #api endpoints are never intercepted.

@@ -137,6 +137,8 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 // The viewer has its own status line; the verdict is the one named by the trust panel's heading.
 const verdict = (page: Page) => page.getByRole('status', { name: 'Can it be trusted?' });
 const NOT_BAD = /^(?!.*(Damaged|Could not be decrypted)).+$/;
+/** The envelope's details sit in tabs; a test opens the one it reads, as a person would. */
+const openTab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
 
 /** Drop a file on the page the way a browser does: dragover, then drop with a DataTransfer. */
 async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
@@ -187,11 +189,15 @@ test('drop a zip: summary, patient with IHI, series, sender and a trustworthy ve
   await expect(verdict(page)).toHaveText(NOT_BAD);
   await expect(page.getByRole('heading', { name: /Envelope/ })).toContainText('11111111-1111-4111-8111-111111111111');
   await expectStudyListed(page);
+  await openTab(page, 'Patient');
   await expect(page.getByText('Australian IHI', { exact: true })).toBeVisible();
   await expect(page.getByText(IHI, { exact: true })).toBeVisible();
+  await openTab(page, 'Sender and recipients');
   await expect(page.getByText('Harbour Imaging', { exact: true })).toBeVisible();
+  await openTab(page, 'Trust checks');
   await expect(page.locator('.check--fail')).toHaveCount(0);
   await expect(page.locator('.check--pass').first()).toBeVisible();
+  await openTab(page, 'Audit trail');
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
   await expect(page.locator('ol.timeline li').first()).toBeVisible();
   // The hashes were computed by the worker pool, not on the page's thread.
@@ -292,12 +298,16 @@ test('a tampered envelope says damaged, with the failed check visible', async ({
   await expect(failed.first().locator('.badge')).toHaveClass(/badge--fail/);
 });
 
-test('the PDF report is shown in a sandboxed frame; the verification report downloads', async ({ page }) => {
+test('the PDF report is drawn by pdf.js (no PDF script, no frame); the verification report downloads', async ({ page }) => {
   await page.goto('/');
   await dropFile(page, 'signed.zip', await readFile(fx.signedZip));
-  const frame = page.locator('iframe.report-frame');
-  await expect(frame).toHaveAttribute('sandbox', '');
-  const src = await frame.getAttribute('src');
+  await openTab(page, 'Files and report');
+  // Pixels only: a canvas, no frame or plugin that could run the PDF's own script.
+  await expect(page.getByRole('region', { name: 'Report: report.pdf' })).toBeVisible();
+  await expect(page.locator('canvas.pdf-report__canvas')).toHaveAttribute('data-rendered', 'true');
+  await expect(page.locator('iframe, embed, object')).toHaveCount(0);
+  // The original stays one click away, as a blob: of the exact bytes.
+  const src = await page.getByRole('link', { name: 'Open the original in a new tab' }).getAttribute('href');
   expect(src).toMatch(/^blob:/);
   const head = await page.evaluate(async (u) => {
     const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
@@ -305,6 +315,7 @@ test('the PDF report is shown in a sandboxed frame; the verification report down
   }, src!);
   expect(head).toBe('%PDF-');
 
+  await openTab(page, 'Trust checks');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download report (JSON)' }).click();
   const report = JSON.parse(await readFile((await (await download).path())!, 'utf8')) as { verdict: string; envelopeId: string; checks: unknown[] };
@@ -347,10 +358,12 @@ test.describe('shared jmix-js vectors (optional)', () => {
     await dropFile(page, 'encrypted.root.zip', await readFile(join(SHARED_VECTORS, 'zip/encrypted.root.zip')));
     await expect(verdict(page)).toContainText('Encrypted');
     // jmix-js keeps the patient in the manifest: readable before decryption, IHI labelled.
+    await openTab(page, 'Patient');
     await expect(page.getByText('Australian IHI', { exact: true })).toBeVisible();
     await page.getByRole('textbox', { name: 'Recipient private key' }).fill(keys.recipient_private_key_b64);
     await page.getByRole('button', { name: 'Decrypt' }).click();
     await expect(verdict(page)).toHaveText(NOT_BAD);
+    await openTab(page, 'Study');
     await expect(page.locator('table.series tbody tr').first()).toBeVisible();
   });
 });

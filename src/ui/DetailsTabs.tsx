@@ -21,12 +21,15 @@ export function DetailsTabs({
   selected,
   onSelect,
   idPrefix,
+  extra,
 }: {
   label: string;
   tabs: DetailsTab[];
   selected: string;
   onSelect: (id: string) => void;
   idPrefix?: string;
+  /** Controls shown beside the tab list (outside it: a tablist holds only tabs). */
+  extra?: ReactNode;
 }) {
   const generated = useId();
   const prefix = idPrefix ?? generated;
@@ -63,6 +66,7 @@ export function DetailsTabs({
 
   return (
     <div className="tabs">
+      <div className="tabs__head">
       <div ref={listRef} role="tablist" aria-label={label} className="tabs__list" onKeyDown={move}>
         {tabs.map((t) => {
           const on = t.id === current;
@@ -88,6 +92,8 @@ export function DetailsTabs({
             </button>
           );
         })}
+      </div>
+      {extra}
       </div>
       {tabs.map((t) => (
         <div

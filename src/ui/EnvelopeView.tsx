@@ -87,6 +87,8 @@ export function EnvelopeView() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [tab, setTab] = useState('trust');
   const [filesSeen, setFilesSeen] = useState(false);
+  // Reading a report beside the images needs more than a third of the screen.
+  const [wideDetails, setWideDetails] = useState(false);
   // Keyboard and screen-reader users land on the envelope, not at the top of a page that changed under them.
   useEffect(() => heading.current?.focus(), []);
   if (!result) return null;
@@ -104,8 +106,20 @@ export function EnvelopeView() {
     requestAnimationFrame(() => document.getElementById(tabDomId(TABS_PREFIX, 'trust'))?.focus());
   };
 
+  const widen = withViewer ? (
+    <button type="button" className="env-details__widen" aria-pressed={wideDetails} onClick={() => setWideDetails((w) => !w)}>
+      Wide panel
+    </button>
+  ) : null;
   const details = (
-    <DetailsTabs label="Envelope details" tabs={detailTabs(result, filesSeen)} selected={tab} onSelect={select} idPrefix={TABS_PREFIX} />
+    <DetailsTabs
+      label="Envelope details"
+      tabs={detailTabs(result, filesSeen)}
+      selected={tab}
+      onSelect={select}
+      idPrefix={TABS_PREFIX}
+      extra={widen}
+    />
   );
 
   return (
@@ -132,7 +146,7 @@ export function EnvelopeView() {
       )}
       {busy && <ProgressPanel inline />}
       {withViewer ? (
-        <div className="env-body">
+        <div className={`env-body${wideDetails ? ' env-body--wide-details' : ''}`}>
           <ViewerSlot result={result} />
           <aside className="env-details" aria-label="Envelope details">
             {details}

@@ -1,0 +1,65 @@
+// Issue 4's acceptance path through the real app: envelopes built by our packer from the project's
+// synthetic study and from every real DICOM file in ../shared/dicom/real are opened, decrypted and
+// every series is checked on screen (not blank; W/L, invert and scroll change the pixels). Tagged
+// @cpu so it also runs with --disable-webgl (Cornerstone's CPU path).
+import { test, expect } from '@playwright/test';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
+import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
+import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
+import { generateX25519KeyPair } from '../src/jmix/crypto/x25519.ts';
+import { guardNetworkAndErrors, openWithPicker, verdict } from './support/app.ts';
+import { exerciseAllSeries, viewport } from './support/viewer-checks.ts';
+
+const REAL_DIR = resolve(import.meta.dirname, '../../shared/dicom/real');
+const dir = mkdtempSync(join(tmpdir(), 'jmix-envelope-viewer-'));
+const recipient = generateX25519KeyPair();
+
+guardNetworkAndErrors(test);
+
+async function showImagesWithoutOverlays(page: import('@playwright/test').Page) {
+  await expect(page.getByTestId('series-button').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('viewer-status')).toHaveText('rendered', { timeout: 60_000 });
+  const toggle = page.getByRole('button', { name: 'Toggle overlays' });
+  if ((await toggle.getAttribute('aria-pressed')) === 'true') await toggle.click();
+}
+
+test('the project\'s 40-slice 512×512 CT, MR and multi-frame US in an encrypted envelope @cpu', async ({ page }) => {
+  const study = syntheticStudy({ seed: 11, ctSlices: 40, ctSize: 512, mrSlices: 8, mrSize: 128, usFrames: 6 });
+  const env = await packEnvelope({ dialect: 'jmix-rs', payloadFiles: study.files, encryptTo: recipient.publicKey });
+  const zip = join(dir, 'synthetic.zip');
+  writeFileSync(zip, toZip(env, 'root'));
+  await page.goto('/');
+  await openWithPicker(page, zip);
+  await page.getByLabel('Recipient private key').fill(bytesToBase64(recipient.privateKey));
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  await expect(verdict(page)).not.toContainText(/Damaged|Could not be decrypted/, { timeout: 60_000 });
+  await showImagesWithoutOverlays(page);
+  await expect(page.getByTestId('series-button')).toHaveCount(3);
+  await expect(viewport(page)).toHaveAttribute('data-slice-count', '40');
+  await exerciseAllSeries(page, 'synthetic study');
+});
+
+test.describe('envelope holding every real DICOM file', () => {
+  test.skip(!existsSync(REAL_DIR), `${REAL_DIR} is absent: this test needs ../shared/dicom/real.`);
+
+  test('every series renders and responds @cpu', async ({ page }) => {
+    const files = readdirSync(REAL_DIR)
+      .filter((f) => f !== 'README.md')
+      .map((f) => ({ path: `dicom/${f}`, bytes: new Uint8Array(readFileSync(join(REAL_DIR, f))) }));
+    const env = await packEnvelope({ dialect: 'jmix-php', payloadFiles: files });
+    const zip = join(dir, 'real.zip');
+    writeFileSync(zip, toZip(env, 'wrapped'));
+    await page.goto('/');
+    await openWithPicker(page, zip);
+    await expect(verdict(page)).not.toContainText(/Damaged|Could not be decrypted/, { timeout: 60_000 });
+    await showImagesWithoutOverlays(page);
+    // 18 files: 12 series (two pairs and a triple hold one image in several encodings).
+    await expect(page.getByTestId('series-button')).toHaveCount(12);
+    // The CT pair, the MR triple and the SC pair are one image in several transfer syntaxes: scrolling
+    // must show the same picture, which proves each syntax decodes to the same pixels.
+    await exerciseAllSeries(page, 'real corpus', (label) => /: (CT|MR|OT), .*, (2|3) images$/.test(label));
+  });
+});

@@ -1,0 +1,32 @@
+// Shared steps for specs that drive the app: open a file through the "Open envelope" picker, read the
+// verdict, and the per-test guard that nothing leaves 127.0.0.1 and nothing errors.
+import { expect, type Page, type TestType } from '@playwright/test';
+
+export const verdict = (page: Page) => page.getByRole('status', { name: 'Can it be trusted?' });
+
+export async function openWithPicker(page: Page, path: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open envelope' }).click();
+  await (await chooser).setFiles(path);
+}
+
+/** Registers hooks: every request stays on 127.0.0.1, and no page error or console error happens. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function guardNetworkAndErrors(test: TestType<any, any>): void {
+  let requests: string[] = [];
+  let errors: string[] = [];
+  test.beforeEach(async ({ page }: { page: Page }) => {
+    requests = [];
+    errors = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+  });
+  test.afterEach(async () => {
+    const off = requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).hostname !== '127.0.0.1');
+    expect(off, 'requests that left 127.0.0.1').toEqual([]);
+    expect(errors, 'page errors').toEqual([]);
+  });
+}
