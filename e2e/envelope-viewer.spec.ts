@@ -58,8 +58,8 @@ test.describe('envelope holding every real DICOM file', () => {
     await showImagesWithoutOverlays(page);
     // 18 files: 12 series (two pairs and a triple hold one image in several encodings).
     await expect(page.getByTestId('series-button')).toHaveCount(12);
-    // The CT pair, the MR triple and the SC pair are one image in several transfer syntaxes: scrolling
-    // must show the same picture, which proves each syntax decodes to the same pixels.
-    await exerciseAllSeries(page, 'real corpus', (label) => /: (CT|MR|OT), .*, (2|3) images$/.test(label));
+    // Some series hold one image in several transfer syntaxes, others several frames: after a scroll
+    // the next image must be shown (pixel equivalence per syntax is checked in viewer.spec.ts).
+    await exerciseAllSeries(page, 'real corpus', 'shown');
   });
 });

@@ -4,7 +4,7 @@ import { toTarGz, toZip, type PackedEnvelope } from '../scripts/lib/pack.ts';
 import { openEnvelope } from '../src/jmix/index.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import type { CheckId, EnvelopeSource, VerificationReport } from '../src/jmix/types.ts';
-import { DIALECTS, asFolderSource, pack, recipient, signingSeed, smallStudy, wrongRecipient } from './helpers/fixtures.ts';
+import { DIALECTS, asFolderSource, pack, recipient, signingPublicKey, signingSeed, smallStudy, wrongRecipient } from './helpers/fixtures.ts';
 
 type Layout = 'folder' | 'folder-bare' | 'zip-root' | 'zip-wrapped' | 'tar.gz';
 const LAYOUTS: Layout[] = ['folder', 'folder-bare', 'zip-root', 'zip-wrapped', 'tar.gz'];
@@ -141,5 +141,25 @@ describe('signatures', () => {
     expect(status(report, 'assertion:sender')).toBe('not-present');
     expect(report.verdict).toBe('warn');
     expect(report.headline).toMatch(/sender could not be verified/);
+  });
+});
+
+describe('trusted keys', () => {
+  it('a signature by a key the user did not name as trusted is only a warning', async () => {
+    const stranger = new Uint8Array(32).fill(9);
+    const env = await pack('jmix-rs', { signWith: stranger });
+    const { report } = await openEnvelope(asFolderSource(env), { trustedPublicKeys: [bytesToBase64(signingPublicKey)] });
+    const jws = report.checks.find((c) => c.id === 'manifest-jws')!;
+    expect(jws.status).toBe('warn');
+    expect(jws.title).toMatch(/not by a key you trust/);
+    expect(report.verdict).not.toBe('pass');
+  });
+
+  it('a signature by a trusted key passes', async () => {
+    const env = await pack('jmix-rs', { signWith: signingSeed });
+    const { report } = await openEnvelope(asFolderSource(env), { trustedPublicKeys: [bytesToBase64(signingPublicKey)] });
+    const jws = report.checks.find((c) => c.id === 'manifest-jws')!;
+    expect(jws.status).toBe('pass');
+    expect(jws.detail).toMatch(/trusted key/);
   });
 });

@@ -368,6 +368,12 @@ async function jwsCheck(name: string | null, text: string | null, manifestBytes:
     }
   }
   const r = await verifyManifestJws({ jwsText: text, manifestBytes, candidateKeys });
+  // A key carried in the envelope proves the manifest is intact, not who signed it: anyone can
+  // re-sign a copy with their own key. When the user named keys they trust, only those count.
+  const by = (r.data as { verifiedBy?: { label: string; fingerprint: string } | null }).verifiedBy;
+  if (trusted.length && r.status !== 'fail' && by && !by.label.startsWith('your trusted key')) {
+    return { id: 'manifest-jws', ...r, status: 'warn', title: 'Signed, but not by a key you trust', detail: `${r.detail} None of the ${trusted.length} key(s) you trust made this signature; it was made by ${by.fingerprint}, a key carried in the envelope itself.` };
+  }
   return { id: 'manifest-jws', ...r };
 }
 

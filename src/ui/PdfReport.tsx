@@ -64,12 +64,25 @@ export function PdfReport({ file }: { file: PayloadFile }) {
     };
   }, [file]);
 
+  // Re-draw when the frame grows or shrinks a lot (wide panel, rotation): the page stays sharp.
+  const [drawWidth, setDrawWidth] = useState(MIN_PIXEL_WIDTH);
+  useEffect(() => {
+    const el = frameRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const want = pixelWidthFor(el);
+      setDrawWidth((w) => (Math.abs(want - w) / w > 0.2 ? want : w));
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [state.kind]);
+
   useEffect(() => {
     if (state.kind !== 'ready' || !canvasRef.current) return;
     let live = true;
     setDrawn(false);
     state.doc
-      .renderPage(page, canvasRef.current, pixelWidthFor(frameRef.current))
+      .renderPage(page, canvasRef.current, drawWidth)
       .then((t) => {
         if (!live) return;
         setPageText(t.text);
@@ -84,7 +97,7 @@ export function PdfReport({ file }: { file: PayloadFile }) {
     return () => {
       live = false;
     };
-  }, [state, page]);
+  }, [state, page, drawWidth]);
 
   const pageCount = state.kind === 'ready' ? state.doc.pageCount : 0;
 
