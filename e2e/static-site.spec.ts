@@ -162,6 +162,11 @@ test.afterEach(async () => {
 
 const demoLink = (page: Page, title: string) => page.getByRole('link', { name: new RegExp(`^${title}\\b`) });
 
+/** The viewer drew the first image (and so loaded Cornerstone and its workers from under the sub-path). */
+async function expectRendered(page: Page): Promise<void> {
+  await expect(page.getByTestId('viewer-status')).toHaveText('rendered', { timeout: 60_000 });
+}
+
 async function closeEnvelope(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Close envelope' }).click();
   await expect(page.getByRole('heading', { name: 'Try a demo envelope' })).toBeVisible();
@@ -202,19 +207,23 @@ test.describe('static site under a sub-path', () => {
     await demoLink(page, 'Signed and encrypted').click();
     await expect(verdict(page)).toHaveText(/Genuine and complete/);
     await expect(page.locator('table.series tbody tr').first()).toBeAttached();
+    await expectRendered(page);
     await closeEnvelope(page);
 
     await demoLink(page, 'Encrypted').click();
     await expect(verdict(page)).toHaveText(NOT_BAD);
     await expect(page.locator('table.series tbody tr').first()).toBeAttached();
+    await expectRendered(page);
     await closeEnvelope(page);
 
     await demoLink(page, 'Plain').click();
     await expect(verdict(page)).toHaveText(NOT_BAD);
+    await expectRendered(page);
     await closeEnvelope(page);
 
     await demoLink(page, 'Damaged').click();
     await expect(verdict(page)).toHaveText(/Damaged or altered/);
+    await expectRendered(page);
     await closeEnvelope(page);
 
     // Choosing the same demo again opens it again.
@@ -305,6 +314,7 @@ test.describe('offline and updates', () => {
         }, `${site.url}demo/plain.zip`),
       )
       .toBe(true);
+    await expectRendered(page);
     await closeEnvelope(page);
 
     await context.setOffline(true);
@@ -315,11 +325,13 @@ test.describe('offline and updates', () => {
     await demoLink(page, 'Plain').click();
     await expect(verdict(page)).toHaveText(NOT_BAD);
     await expect(page.locator('table.series tbody tr').first()).toBeAttached();
+    await expectRendered(page);
     await closeEnvelope(page);
 
     await dropZip(page, 'dropped.zip', droppedZip);
     await expect(verdict(page)).toHaveText(NOT_BAD);
     await expect(page.getByRole('heading', { name: /Envelope/ })).toContainText('55555555-5555-4555-8555-555555555555');
+    await expectRendered(page);
     expect(failed, 'requests that failed offline').toEqual([]);
     await context.setOffline(false);
   });
