@@ -2,6 +2,7 @@
 // keyboard, the PDF report drawn by pdf.js (not blank), nothing wider than a phone, and no request
 // leaving 127.0.0.1. Envelopes come from the project's own packer.
 import { x25519 } from '@noble/curves/ed25519.js';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { packEnvelope, toZip, type PackOptions } from '../scripts/lib/pack.ts';
@@ -177,6 +178,11 @@ test('with images: verdict on top, a large viewer, every details tab by keyboard
   expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight + 1)).toBe(true);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/envelope-wide.png` });
 
+  // No serious accessibility fault in the envelope screen (the viewer has its own checks).
+  const axe = await new AxeBuilder({ page }).exclude('.jv-root').analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
   // Keyboard only: reach the tab list, then walk every tab with the arrow keys.
   await tabToTablist(page);
   await expect(tab(page, 'Trust checks')).toBeFocused();
@@ -270,7 +276,14 @@ test('without images: the details take the main area; a two-page report pages by
   await page.getByText('Text of page 2').click();
   await expect(page.locator('.pdf-report__text pre')).toHaveText('Page two of the report');
   expect((await canvasInk(page, 'canvas.pdf-report__canvas')).dark).toBeGreaterThan(0.0005);
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/envelope-no-images.png`, fullPage: true });
+  // The details scroll under the header; the verdict stays on screen.
+  await page.locator('.env-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  expect(await page.locator('.env-scroll').evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await expect(verdict(page)).toBeInViewport();
+  expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight + 1)).toBe(true);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/envelope-no-images.png` });
 });
 
 test('before decryption the key prompt and the details take the main area; the key brings the viewer', async ({ page }) => {
@@ -341,6 +354,10 @@ test('phone (390×844): nothing overflows sideways, the viewer comes first and t
     if (name === 'Files and report') await expect(page.locator('canvas.pdf-report__canvas')).toHaveAttribute('data-rendered', 'true');
     expect(await noSideScroll(), `no sideways scroll on the ${name} tab`).toBe(true);
   }
+  // Scrolled to the very end of the details, the verdict is still pinned on screen.
+  await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+  expect(await page.evaluate(() => scrollY)).toBeGreaterThan(500);
+  await expect(verdict(page)).toBeInViewport();
   // The report fits the phone's width.
   await tab(page, 'Files and report').click();
   expect((await page.locator('canvas.pdf-report__canvas').boundingBox())!.width).toBeLessThanOrEqual(390);

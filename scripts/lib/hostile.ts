@@ -162,7 +162,7 @@ async function reseal(
   if (o.payload || o.recipe) {
     if (o.payload) payload = o.payload(payload);
     const pf = payload.map((f) => ({ path: f.path, size: f.bytes.length, bytes: async () => f.bytes }));
-    if (o.recipe === 'recipe-a') m.security.payload_hash = `sha256:${await recipeA(pf, inThreadHasher)}`;
+    if (o.recipe === 'recipe-a') m.security.payload_hash = `sha256:${await recipeA(pf)}`;
     else {
       const hashes = new Map<string, string>();
       for (const f of payload) hashes.set(f.path, await sha256Hex(f.bytes));

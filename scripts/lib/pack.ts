@@ -186,7 +186,7 @@ export async function packEnvelope(opts: PackOptions): Promise<PackedEnvelope> {
   // 3. Plaintext hashes (before any tampering, as the honest producer computed them).
   const plainFiles = asPayloadFiles(payload);
   let payloadHash: string;
-  if (dialect === 'jmix-js' || (dialect === 'jmix-rs' && !opts.encryptTo)) payloadHash = `sha256:${await recipeA(plainFiles, inThreadHasher)}`;
+  if (dialect === 'jmix-js' || (dialect === 'jmix-rs' && !opts.encryptTo)) payloadHash = `sha256:${await recipeA(plainFiles)}`;
   else if (!opts.encryptTo) {
     const hashes = new Map<string, string>();
     for (const f of payload) hashes.set(f.path, await sha256Hex(f.bytes));
@@ -336,7 +336,8 @@ export type ZipLayout = 'root' | 'wrapped';
 
 export function toZip(env: PackedEnvelope, layout: ZipLayout): Uint8Array {
   const prefix = layout === 'wrapped' ? `${env.rootName}/` : '';
-  return writeZip(env.files.map((f) => ({ name: prefix + f.path, data: f.bytes })));
+  // Ciphertext does not compress: store it, as Info-ZIP does when deflate gains nothing.
+  return writeZip(env.files.map((f) => ({ name: prefix + f.path, data: f.bytes, ...(/^payload\.enc(rypted)?$/.test(f.path) ? { level: 0 } : {}) })));
 }
 
 export function toTarGz(env: PackedEnvelope, layout: ZipLayout = 'wrapped'): Uint8Array {

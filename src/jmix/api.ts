@@ -22,6 +22,11 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** Clock for expiry checks (tests pin it). */
   now?: Date;
+  /**
+   * Sizes above which large inputs are handled as streams: a zip Blob read lazily entry by entry,
+   * an encrypted payload decrypted chunk by chunk. Defaults: 256 MiB and 64 MiB (tests lower them).
+   */
+  streamAbove?: { zip?: number; decrypt?: number };
 }
 
 export interface OpenResult {

@@ -7,15 +7,36 @@ export interface Hasher {
   sha256(parts: readonly Uint8Array[]): Promise<Uint8Array>;
 }
 
-/** hash-wasm in the calling thread: incremental, so a multi-part recipe never concatenates. */
+/**
+ * The default: Web Crypto's native SHA-256 (fast, and off the JS thread in browsers) for anything
+ * that fits comfortably in one buffer; hash-wasm incrementally for larger multi-part inputs, so a
+ * recipe never concatenates gigabytes.
+ */
 export const inThreadHasher: Hasher = {
   async sha256(parts) {
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    if (total <= ONE_SHOT_MAX && globalThis.crypto?.subtle) {
+      const one = parts.length === 1 ? parts[0]! : concat(parts, total);
+      return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', one as Uint8Array<ArrayBuffer>));
+    }
     const h = await createSHA256();
     h.init();
     for (const p of parts) h.update(p);
     return h.digest('binary');
   },
 };
+
+const ONE_SHOT_MAX = 64 * 1024 * 1024;
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 export function toHex(bytes: Uint8Array): string {
   let s = '';

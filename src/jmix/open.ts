@@ -17,6 +17,7 @@ import { checkFilesJson, checkPayloadHash } from './payload-hash.ts';
 import { payloadFilesFromTar } from './payload-tar.ts';
 import { auditSchema, filesSchema, manifestSchema, metadataSchema, validate } from './schema.ts';
 import { readSource } from './sources.ts';
+import { blobPayloadFile, decryptPayloadStreaming, hashBlob, STREAM_DECRYPT_BYTES } from './stream-decrypt.ts';
 import type { Check, Dialect, Envelope, EntryFile, FilesJsonEntry, PayloadFile, Problem } from './types.ts';
 import { buildReport } from './verdict.ts';
 
@@ -32,7 +33,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
 
   // 1. Carrier and root.
   progress({ stage: 'reading', done: 0, total: 0 });
-  const carrier = await readSource(source, signal);
+  const carrier = await readSource(source, signal, options.streamAbove?.zip);
   problems.push(...carrier.problems);
   progress({ stage: 'unpacking', done: 0, total: carrier.files.length });
   let located: ReturnType<typeof locateEnvelope>;
@@ -91,47 +92,84 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
 
   checks.push(structureCheck({ manifestId: manifest.id, hasAudit: !!auditFile, encrypted, ciphertextName, hasEncryptionBlock: manifest.encryption !== null, plainCount: plainPayload.length, ignored: located.ignored, problems: [...carrier.problems, ...located.problems] }));
 
-  // 4. Decrypt.
+  // 4. Decrypt: one-shot for ordinary payloads, streamed (bounded memory) for large ones.
   let payload: PayloadFile[] | null = encrypted ? null : plainPayload;
-  let ciphertext: Uint8Array | null = null;
-  let plaintextTar: Uint8Array | null = null;
+  let ciphertextHash: (() => Promise<string>) | null = null;
+  let plaintextTarHash: (() => Promise<string>) | null = null;
+  let streamedFileHashes: Map<string, string> | null = null;
   let decryption: Envelope['decryption'] = null;
   let hkdfProducer: 'jmix-js' | 'jmix-rs' | 'jmix-php' | null = null;
   let tarLayout: 'payload-prefix' | 'dot-root' | 'files-only' | null = null;
   if (encrypted) {
-    ciphertext = ciphertextName ? await at(ciphertextName)!.bytes() : null;
-    if (!ciphertext || !manifest.encryption) {
-      checks.push({ id: 'decrypt', status: 'fail', title: 'Encrypted payload cannot be opened', detail: !ciphertext ? 'The manifest says the payload is encrypted, but there is no payload.encrypted or payload.enc file next to it. The envelope is incomplete: ask the sender for the whole envelope.' : 'There is an encrypted payload file but the manifest has no security.encryption block (ephemeral key, IV, tag), so it cannot be decrypted.' });
-    } else if (options.key === undefined || options.key === null || (typeof options.key === 'string' && options.key.trim() === '')) {
-      checks.push({ id: 'decrypt', status: 'unverifiable', title: 'Encrypted: a recipient key is needed', detail: `The payload is encrypted (${ciphertextName}, ${ciphertext.length.toLocaleString('en')} bytes, AES-256-GCM for an X25519 recipient key). Enter the recipient private key to decrypt and verify it.` });
+    const cipherFile = ciphertextName ? at(ciphertextName)! : null;
+    if (!cipherFile || !manifest.encryption) {
+      checks.push({ id: 'decrypt', status: 'fail', title: 'Encrypted payload cannot be opened', detail: !cipherFile ? 'The manifest says the payload is encrypted, but there is no payload.encrypted or payload.enc file next to it. The envelope is incomplete: ask the sender for the whole envelope.' : 'There is an encrypted payload file but the manifest has no security.encryption block (ephemeral key, IV, tag), so it cannot be decrypted.' });
     } else {
-      let key: Uint8Array;
-      try {
-        key = parseRecipientKey(options.key);
-      } catch (e) {
-        if (e instanceof KeyFormatError) throw new EnvelopeError('bad-key', e.message);
-        throw e;
-      }
-      progress({ stage: 'decrypting', done: 0, total: ciphertext.length });
-      throwIfAborted(signal);
-      try {
-        const order = defaultOrder({ ciphertextName: ciphertextName!, manifestLooksJs: 'envelope_id' in manifestRaw || 'jmix_version' in manifestRaw });
-        const out = await decryptPayload({ ciphertext, encryption: manifest.encryption, privateKey: key, order });
-        progress({ stage: 'decrypting', done: ciphertext.length, total: ciphertext.length });
-        plaintextTar = out.plaintext;
-        hkdfProducer = out.producer;
-        decryption = { infoString: out.infoString, ciphertextFile: ciphertextName! };
-        const tar = payloadFilesFromTar(out.plaintext, ciphertextName!);
-        problems.push(...tar.problems);
-        tarLayout = tar.layout;
-        payload = [...tar.files.entries()].map(([p, bytes]) => ({ path: p, size: bytes.length, bytes: async () => bytes }));
-        // Authenticated bytes can still be a damaged or hostile tar (whoever holds the recipient's
-        // public key can encrypt anything): its problems must show in the check, not only the list.
-        const tarIssues = tar.problems.filter((p) => p.severity !== 'info');
-        checks.push({ id: 'decrypt', status: tarIssues.length ? 'warn' : 'pass', title: tarIssues.length ? 'Decrypted and authenticated, but the payload tar inside is damaged' : 'Decrypted and authenticated', detail: `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}. ${payload.length} file(s) in the payload.${tarIssues.length ? ` ${tarIssues.map((p) => p.message).join(' ')}` : ''}`, data: { infoString: out.infoString, producer: out.producer, tarLayout } });
-      } catch (e) {
-        if (!(e instanceof DecryptError)) throw e;
-        checks.push({ id: 'decrypt', status: 'fail', title: e.reason === 'auth-failed' ? 'Could not decrypt: wrong key or damaged payload' : 'Could not decrypt: the encryption parameters are invalid', detail: e.message, data: { tried: e.tried } });
+      const streamed = cipherFile.blob !== undefined && cipherFile.size >= (options.streamAbove?.decrypt ?? STREAM_DECRYPT_BYTES) && !!manifest.encryption.authTag;
+      const ciphertext = streamed ? null : await cipherFile.bytes();
+      ciphertextHash = memo(async () => (ciphertext ? toHex(await hasher.sha256([ciphertext])) : hashBlob(cipherFile.blob!, undefined, signal)));
+      if (options.key === undefined || options.key === null || (typeof options.key === 'string' && options.key.trim() === '')) {
+        checks.push({ id: 'decrypt', status: 'unverifiable', title: 'Encrypted: a recipient key is needed', detail: `The payload is encrypted (${ciphertextName}, ${cipherFile.size.toLocaleString('en')} bytes, AES-256-GCM for an X25519 recipient key). Enter the recipient private key to decrypt and verify it.` });
+      } else {
+        let key: Uint8Array;
+        try {
+          key = parseRecipientKey(options.key);
+        } catch (e) {
+          if (e instanceof KeyFormatError) throw new EnvelopeError('bad-key', e.message);
+          throw e;
+        }
+        progress({ stage: 'decrypting', done: 0, total: cipherFile.size });
+        throwIfAborted(signal);
+        try {
+          const looksJs = 'envelope_id' in manifestRaw || 'jmix_version' in manifestRaw;
+          const order = defaultOrder({ ciphertextName: ciphertextName!, manifestLooksJs: looksJs });
+          let out: { infoString: string; producer: 'jmix-js' | 'jmix-rs' | 'jmix-php'; tagSource: 'manifest' | 'file-tail' };
+          let tarProblems: Problem[];
+          if (streamed) {
+            // Each producer's payload_hash recipe, computed on the way when the dialect suggests it.
+            const s = await decryptPayloadStreaming({
+              ciphertext: cipherFile.blob!,
+              origin: ciphertextName!,
+              encryption: manifest.encryption,
+              privateKey: key,
+              order,
+              confident: ciphertextName === 'payload.enc' || looksJs,
+              hasher,
+              wantCiphertextHash: !looksJs && ciphertextName !== 'payload.enc',
+              wantTarHash: ciphertextName === 'payload.enc',
+              signal,
+              onProgress: (done, total) => progress({ stage: 'decrypting', done, total }),
+            });
+            const { tarHash, ciphertextHash: cipherHex } = s;
+            if (cipherHex) ciphertextHash = async () => cipherHex;
+            plaintextTarHash = tarHash ? async () => tarHash : null;
+            streamedFileHashes = s.fileHashes;
+            payload = [...s.files].map(([p, blob]) => blobPayloadFile(p, blob));
+            out = { infoString: s.infoString, producer: s.producer, tagSource: 'manifest' };
+            tarProblems = s.problems;
+            tarLayout = s.layout;
+          } else {
+            const o = await decryptPayload({ ciphertext: ciphertext!, encryption: manifest.encryption, privateKey: key, order });
+            const plaintext = o.plaintext;
+            plaintextTarHash = memo(async () => toHex(await hasher.sha256([plaintext])));
+            const tar = payloadFilesFromTar(plaintext, ciphertextName!);
+            payload = [...tar.files.entries()].map(([p, bytes]) => ({ path: p, size: bytes.length, bytes: async () => bytes }));
+            out = o;
+            tarProblems = tar.problems;
+            tarLayout = tar.layout;
+          }
+          progress({ stage: 'decrypting', done: cipherFile.size, total: cipherFile.size });
+          hkdfProducer = out.producer;
+          decryption = { infoString: out.infoString, ciphertextFile: ciphertextName! };
+          problems.push(...tarProblems);
+          // Authenticated bytes can still be a damaged or hostile tar (whoever holds the recipient's
+          // public key can encrypt anything): its problems must show in the check, not only the list.
+          const tarIssues = tarProblems.filter((p) => p.severity !== 'info');
+          checks.push({ id: 'decrypt', status: tarIssues.length ? 'warn' : 'pass', title: tarIssues.length ? 'Decrypted and authenticated, but the payload tar inside is damaged' : 'Decrypted and authenticated', detail: `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}${streamed ? ', decrypted as a stream' : ''}. ${payload.length} file(s) in the payload.${tarIssues.length ? ` ${tarIssues.map((p) => p.message).join(' ')}` : ''}`, data: { infoString: out.infoString, producer: out.producer, tarLayout, streamed } });
+        } catch (e) {
+          if (!(e instanceof DecryptError)) throw e;
+          checks.push({ id: 'decrypt', status: 'fail', title: e.reason === 'auth-failed' ? 'Could not decrypt: wrong key or damaged payload' : 'Could not decrypt: the encryption parameters are invalid', detail: e.message, data: { tried: e.tried } });
+        }
       }
     }
   } else {
@@ -192,8 +230,8 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   });
 
   progress({ stage: 'verifying', done: 0, total: payload?.length ?? 0 });
-  const fileHashes = memo(() => hashFiles(payload ?? [], hasher, signal, (done, total) => progress({ stage: 'verifying', done, total })));
-  checks.push(await checkPayloadHash({ declared: manifest.payloadHash, dialectHint: dialect, payload, fileHashes, ciphertext, plaintextTar, hasher }));
+  const fileHashes = memo(async () => streamedFileHashes ?? hashFiles(payload ?? [], hasher, signal, (done, total) => progress({ stage: 'verifying', done, total })));
+  checks.push(await checkPayloadHash({ declared: manifest.payloadHash, dialectHint: dialect, payload, fileHashes, ciphertextHash, plaintextTarHash, hasher }));
   const filesChecked = await checkFilesJson(filesJson, payload, fileHashes);
   // An unreadable or malformed files.json is not "absent" and its skipped entries are not "all match".
   if (filesJsonDamage.length && (filesChecked.status === 'pass' || filesChecked.status === 'not-present')) {

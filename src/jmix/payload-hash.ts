@@ -1,5 +1,6 @@
 // security.payload_hash means something different in each producer (INTEROP §4). We compute every
 // recipe that can apply, in the order the dialect suggests, and report which one matched.
+import { createSHA256 } from 'hash-wasm';
 import { toHex, type Hasher } from './hash.ts';
 import type { Check, Dialect, PayloadFile } from './types.ts';
 
@@ -26,11 +27,17 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function recipeA(files: readonly PayloadFile[], hasher: Hasher): Promise<string> {
+export async function recipeA(files: readonly PayloadFile[]): Promise<string> {
+  // Incremental, one file in memory at a time: the payload may be far larger than memory allows twice.
   const sorted = [...files].sort((x, y) => byteOrder(x.path, y.path));
-  const parts: Uint8Array[] = [];
-  for (const f of sorted) parts.push(enc.encode(f.path), NEWLINE, await f.bytes());
-  return toHex(await hasher.sha256(parts));
+  const h = await createSHA256();
+  h.init();
+  for (const f of sorted) {
+    h.update(enc.encode(f.path));
+    h.update(NEWLINE);
+    h.update(await f.bytes());
+  }
+  return h.digest('hex');
 }
 const NEWLINE = new Uint8Array([0x0a]);
 
@@ -60,8 +67,9 @@ export interface PayloadHashInput {
   payload: readonly PayloadFile[] | null;
   /** Per-file SHA-256 (hex), computed once and shared with the files.json check. */
   fileHashes: () => Promise<ReadonlyMap<string, string>>;
-  ciphertext: Uint8Array | null;
-  plaintextTar: Uint8Array | null;
+  /** SHA-256 (hex) of the encrypted file / of the plaintext tar, computed on demand (or already). */
+  ciphertextHash: (() => Promise<string>) | null;
+  plaintextTarHash: (() => Promise<string>) | null;
   hasher: Hasher;
 }
 
@@ -114,8 +122,8 @@ export async function checkPayloadHash(input: PayloadHashInput): Promise<Check> 
 
 function recipeOrder(input: PayloadHashInput): Recipe[] {
   const out: Recipe[] = [];
-  if (input.ciphertext) out.push('ciphertext');
-  if (input.plaintextTar) out.push('plaintext-tar');
+  if (input.ciphertextHash) out.push('ciphertext');
+  if (input.plaintextTarHash) out.push('plaintext-tar');
   if (input.payload) out.push(...((input.dialectHint === 'jmix-php' || input.dialectHint === 'spec' ? ['recipe-b', 'recipe-a'] : ['recipe-a', 'recipe-b']) as Recipe[]));
   return out;
 }
@@ -123,11 +131,11 @@ function recipeOrder(input: PayloadHashInput): Recipe[] {
 async function compute(recipe: Recipe, input: PayloadHashInput, hasher: Hasher): Promise<string | null> {
   switch (recipe) {
     case 'ciphertext':
-      return input.ciphertext ? toHex(await hasher.sha256([input.ciphertext])) : null;
+      return input.ciphertextHash ? input.ciphertextHash() : null;
     case 'plaintext-tar':
-      return input.plaintextTar ? toHex(await hasher.sha256([input.plaintextTar])) : null;
+      return input.plaintextTarHash ? input.plaintextTarHash() : null;
     case 'recipe-a':
-      return input.payload ? recipeA(input.payload, hasher) : null;
+      return input.payload ? recipeA(input.payload) : null;
     case 'recipe-b': {
       if (!input.payload) return null;
       const hashes = await input.fileHashes();

@@ -7,7 +7,7 @@ import type { Problem } from './types.ts';
 import { UnpackBudget } from './limits.ts';
 import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
-import { readTar } from './archive/tar.ts';
+import { readTar, type TarEntry } from './archive/tar.ts';
 
 export type PayloadTarLayout = 'payload-prefix' | 'dot-root' | 'files-only';
 
@@ -36,11 +36,23 @@ export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): Paylo
   }
   const tar = readTar(bytes, origin);
   problems.push(...tar.problems);
+  const collected = collectPayloadFiles(tar.entries, origin);
+  return { ...collected, problems: [...problems, ...collected.problems] };
+}
 
+/**
+ * From tar entries (whole, or streamed with their data already stored elsewhere) to payload files:
+ * strip './' and a common 'payload/' prefix, skip directories and links, refuse escaping paths.
+ */
+export function collectPayloadFiles<T extends { length?: number; size?: number }>(
+  entries: readonly { name: string; type: TarEntry['type']; linkName: string | null; data: T }[],
+  origin: string,
+): { files: Map<string, T>; layout: PayloadTarLayout; problems: Problem[] } {
+  const problems: Problem[] = [];
   let sawDotRoot = false;
   let sawDirectory = false;
-  const fileEntries: { name: string; data: Uint8Array }[] = [];
-  for (const entry of tar.entries) {
+  const fileEntries: { name: string; data: T }[] = [];
+  for (const entry of entries) {
     if (entry.name.startsWith('./') || entry.name === '.') sawDotRoot = true;
     const name = stripDotSlash(entry.name);
     if (entry.type === 'directory') {
@@ -64,11 +76,11 @@ export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): Paylo
   const layout: PayloadTarLayout = allPrefixed ? 'payload-prefix' : sawDotRoot || sawDirectory ? 'dot-root' : 'files-only';
 
   const budget = new UnpackBudget(origin);
-  const files = new Map<string, Uint8Array>();
+  const files = new Map<string, T>();
   for (const entry of fileEntries) {
     const raw = allPrefixed ? entry.name.slice(PAYLOAD_PREFIX.length) : entry.name;
     const path = requireSafePath(raw, origin);
-    budget.entry(path, entry.data.length);
+    budget.entry(path, entry.data.length ?? entry.data.size ?? 0);
     if (files.has(path)) {
       problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: payload file "${path}" appears more than once in the tar; only the first copy is used.` });
       continue;

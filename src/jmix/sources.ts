@@ -6,7 +6,7 @@ import { UnpackBudget } from './limits.ts';
 import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
 import { isValidTarHeader, readTar, type TarEntry } from './archive/tar.ts';
-import { isZip, readZip } from './archive/zip.ts';
+import { isZip, LAZY_ZIP_BYTES, readZip, readZipBlob } from './archive/zip.ts';
 
 export interface SourceContents {
   kind: CarrierKind;
@@ -100,7 +100,7 @@ function readTarCarrier(tarBytes: Uint8Array, origin: string, problems: Problem[
   return tarEntriesToFiles(tar.entries, origin, problems);
 }
 
-export async function readSource(source: EnvelopeSource, signal?: AbortSignal): Promise<SourceContents> {
+export async function readSource(source: EnvelopeSource, signal?: AbortSignal, lazyZipAbove = LAZY_ZIP_BYTES): Promise<SourceContents> {
   throwIfAborted(signal);
   const problems: Problem[] = [];
   if (source.kind === 'files') {
@@ -115,6 +115,18 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal): 
     return { kind: 'folder', name, files: firstOfEach(files), problems };
   }
 
+  if (source.kind === 'blob') {
+    const { blob, name } = source;
+    const head = new Uint8Array(await blob.slice(0, 4).arrayBuffer());
+    if (blob.size >= lazyZipAbove && isZip(head)) {
+      const zip = await readZipBlob(blob, `zip:${name}`);
+      problems.push(...zip.problems);
+      problems.push(...duplicateProblems(zip.files, `zip:${name}`));
+      return { kind: 'zip', name, files: firstOfEach(zip.files), problems };
+    }
+    // Small archives (and tar, which has no index to read lazily) are read whole.
+    return readSource({ kind: 'bytes', bytes: new Uint8Array(await blob.arrayBuffer()), name }, signal);
+  }
   const { bytes, name } = source;
   let kind: CarrierKind;
   let files: EntryFile[];

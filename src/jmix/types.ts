@@ -19,7 +19,9 @@ export interface EntryFile {
 /** What the user handed us. */
 export type EnvelopeSource =
   | { kind: 'files'; files: EntryFile[]; name?: string }
-  | { kind: 'bytes'; bytes: Uint8Array; name: string };
+  | { kind: 'bytes'; bytes: Uint8Array; name: string }
+  /** A single archive file not read yet: large zips are then read lazily, entry by entry. */
+  | { kind: 'blob'; blob: Blob; name: string };
 
 export type CarrierKind = 'folder' | 'zip' | 'tar' | 'tar.gz';
 

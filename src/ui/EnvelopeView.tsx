@@ -153,11 +153,13 @@ export function EnvelopeView() {
           </aside>
         </div>
       ) : (
-        <div className="env-main">
-          {needsKey && <KeyPrompt />}
-          <section className="env-details env-details--main" aria-label="Envelope details">
-            {details}
-          </section>
+        <div className="env-scroll">
+          <div className="env-main">
+            {needsKey && <KeyPrompt />}
+            <section className="env-details env-details--main" aria-label="Envelope details">
+              {details}
+            </section>
+          </div>
         </div>
       )}
     </main>

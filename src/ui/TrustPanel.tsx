@@ -74,6 +74,7 @@ export function TrustChecks({ report }: { report: VerificationReport }) {
   return (
     <section className="trust" aria-labelledby="checks-heading">
       <h2 id="checks-heading">Trust checks</h2>
+      <p>{verdictAdvice(report)}</p>
       <p className="muted">
         Envelope format: <strong>{report.dialect}</strong>
         {report.dialectEvidence.length > 0 && <> (recognised by: {report.dialectEvidence.join('; ')})</>}

@@ -2,10 +2,12 @@
 // Functions (EntryFile.bytes, PayloadFile.bytes) cannot cross, so files travel as Blobs and are
 // wrapped back into the core's types on each side.
 import { EnvelopeError, type OpenOptions, type OpenResult, type Progress } from '../jmix/api.ts';
+import { blobPayloadFile } from '../jmix/stream-decrypt.ts';
 import type { EntryFile, EnvelopeSource, Envelope, PayloadFile, Problem } from '../jmix/types.ts';
 
 export type WireSource =
   | { kind: 'bytes'; bytes: Uint8Array; name: string }
+  | { kind: 'blob'; blob: Blob; name: string }
   | { kind: 'files'; name?: string; files: { path: string; origin: string; blob: Blob }[] };
 
 export type WireOptions = Omit<OpenOptions, 'hasher' | 'onProgress' | 'signal'>;
@@ -20,7 +22,7 @@ export type WorkerResponse =
   | { type: 'error'; error: { name: string; code: string | null; message: string; problems: Problem[] } };
 
 export async function toWireSource(source: EnvelopeSource): Promise<WireSource> {
-  if (source.kind === 'bytes') return source;
+  if (source.kind !== 'files') return source;
   const files = await Promise.all(
     source.files.map(async (f: EntryFile) => ({ path: f.path, origin: f.origin, blob: f.blob ?? new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })),
   );
@@ -28,7 +30,7 @@ export async function toWireSource(source: EnvelopeSource): Promise<WireSource> 
 }
 
 export function fromWireSource(w: WireSource): EnvelopeSource {
-  if (w.kind === 'bytes') return w;
+  if (w.kind !== 'files') return w;
   return {
     kind: 'files',
     ...(w.name !== undefined ? { name: w.name } : {}),
@@ -44,11 +46,6 @@ export async function toWireResult(r: OpenResult): Promise<WireResult> {
 export function fromWireResult(w: WireResult): OpenResult {
   const payload: PayloadFile[] = w.envelope.payload.map(({ path, blob }) => blobPayloadFile(path, blob));
   return { ...w, envelope: { ...w.envelope, payload } };
-}
-
-/** A payload file held as a Blob: the browser may keep it out of the JS heap; read on demand. */
-export function blobPayloadFile(path: string, blob: Blob): PayloadFile {
-  return { path, size: blob.size, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
 }
 
 export function errorToWire(e: unknown): Extract<WorkerResponse, { type: 'error' }>['error'] {

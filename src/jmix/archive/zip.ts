@@ -55,18 +55,34 @@ function findEndOfCentralDirectory(bytes: Uint8Array, origin: string): number {
   throw corrupt(origin, 'no end-of-central-directory record (the zip index) was found at the end of the file');
 }
 
-function readCentralDirectory(bytes: Uint8Array, origin: string): CentralEntry[] {
+/** Where the central directory starts (absolute offset), read from the end records in `tail`. */
+function centralDirectoryOffset(tail: Uint8Array, base: number, origin: string): number {
+  const eocd = findEndOfCentralDirectory(tail, origin);
+  if (eocd >= 20 && u32(tail, eocd - 20) === SIG_ZIP64_LOCATOR) {
+    const z64 = u64(tail, eocd - 12) - base;
+    if (z64 < 0 || z64 + 56 > tail.length || u32(tail, z64) !== SIG_ZIP64_EOCD) throw corrupt(origin, 'the zip64 end record is missing');
+    return u64(tail, z64 + 48);
+  }
+  return u32(tail, eocd + 16);
+}
+
+/**
+ * The zip index. `bytes` holds the archive from absolute offset `base` to its end: the whole file
+ * (base 0), or just the tail from the central directory on (a large zip read lazily from a Blob).
+ */
+function readCentralDirectory(bytes: Uint8Array, origin: string, base = 0): CentralEntry[] {
   const eocd = findEndOfCentralDirectory(bytes, origin);
   let count = u16(bytes, eocd + 10);
   let offset = u32(bytes, eocd + 16);
   if (eocd >= 20 && u32(bytes, eocd - 20) === SIG_ZIP64_LOCATOR) {
-    const z64 = u64(bytes, eocd - 12);
-    if (z64 + 56 > bytes.length || u32(bytes, z64) !== SIG_ZIP64_EOCD) throw corrupt(origin, 'the zip64 end record is missing');
+    const z64 = u64(bytes, eocd - 12) - base;
+    if (z64 < 0 || z64 + 56 > bytes.length || u32(bytes, z64) !== SIG_ZIP64_EOCD) throw corrupt(origin, 'the zip64 end record is missing');
     count = u64(bytes, z64 + 32);
     offset = u64(bytes, z64 + 48);
   }
   const entries: CentralEntry[] = [];
-  let o = offset;
+  let o = offset - base;
+  if (o < 0) throw corrupt(origin, `the central directory offset ${offset} lies before the bytes read (${base})`);
   for (let i = 0; i < count; i++) {
     if (o + 46 > bytes.length || u32(bytes, o) !== SIG_CENTRAL) {
       throw corrupt(origin, `central directory entry ${i + 1} of ${count} is missing at byte offset ${o}`);
@@ -121,13 +137,7 @@ function readCentralDirectory(bytes: Uint8Array, origin: string): CentralEntry[]
   return entries;
 }
 
-const METHOD_NAMES: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'Zstandard', 95: 'XZ', 98: 'PPMd' };
-
-export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const files: EntryFile[] = [];
-  const central = readCentralDirectory(bytes, origin);
-
+function refuseEncrypted(central: CentralEntry[], origin: string): void {
   const encrypted = central.filter((c) => (c.flags & 1) !== 0 || c.method === 99);
   if (encrypted.length > 0) {
     const names = encrypted.slice(0, 5).map((c) => `"${c.name}"`).join(', ');
@@ -136,6 +146,16 @@ export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]
       `${origin} is password-protected (zip encryption on ${encrypted.length} entr${encrypted.length === 1 ? 'y' : 'ies'}, e.g. ${names}). JMIX envelopes carry their own encryption; unzip it with its password and drop the folder instead.`,
     );
   }
+}
+
+const METHOD_NAMES: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'Zstandard', 95: 'XZ', 98: 'PPMd' };
+
+export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const files: EntryFile[] = [];
+  const central = readCentralDirectory(bytes, origin);
+
+  refuseEncrypted(central, origin);
 
   // Every declared size against the limits first, so a bomb (or a total over the limit) is refused
   // before anything is inflated, whatever order the entries come in.
@@ -196,12 +216,69 @@ export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]
   return { files, problems };
 }
 
+/** Zips at least this big are read lazily from their Blob: entries are read (and inflated) on use. */
+export const LAZY_ZIP_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A large zip as a Blob: only the index is read up front; each entry reads its own bytes when asked.
+ * Stored entries expose a zero-copy Blob slice (a 1 GiB payload.encrypted is streamed, never held).
+ * A CRC mismatch is found when the entry is read, and is then an error rather than a problem.
+ */
+export async function readZipBlob(blob: Blob, origin: string): Promise<{ files: EntryFile[]; problems: Problem[] }> {
+  const read = async (start: number, end: number) => new Uint8Array(await blob.slice(start, end).arrayBuffer());
+  const tailStart = Math.max(0, blob.size - 22 - 0xffff - 20 - 56);
+  const tail = await read(tailStart, blob.size);
+  const cdStart = centralDirectoryOffset(tail, tailStart, origin);
+  if (cdStart > blob.size) throw corrupt(origin, `the zip index points past the end of the file (offset ${cdStart})`);
+  const index = cdStart >= tailStart ? tail.subarray(cdStart - tailStart) : await read(cdStart, blob.size);
+  const central = readCentralDirectory(index, origin, cdStart);
+  refuseEncrypted(central, origin);
+  const budget = new UnpackBudget(origin);
+  const problems: Problem[] = [];
+  const files: EntryFile[] = [];
+  for (const entry of central) {
+    if (entry.isDirectory) continue;
+    if (entry.isSymlink) {
+      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: entry "${printable(entry.name)}" is a symbolic link; links are never followed, so it was skipped.` });
+      continue;
+    }
+    const path = requireSafePath(entry.name, origin);
+    budget.entry(path, entry.size, entry.compressedSize);
+    if (entry.method !== 0 && entry.method !== 8) {
+      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" uses ${METHOD_NAMES[entry.method] ?? `method ${entry.method}`} compression, which this viewer cannot unpack; it was skipped. Re-create the zip with standard (Deflate) compression.` });
+      continue;
+    }
+    const local = await read(entry.localOffset, entry.localOffset + 30);
+    if (local.length < 30 || u32(local, 0) !== SIG_LOCAL) throw corrupt(origin, `entry "${path}": its local header at byte offset ${entry.localOffset} is missing`);
+    const start = entry.localOffset + 30 + u16(local, 26) + u16(local, 28);
+    const end = start + entry.compressedSize;
+    if (end > blob.size) throw corrupt(origin, `entry "${path}" needs ${entry.compressedSize} bytes at offset ${start} but the file ends ${end - blob.size} bytes short`);
+    const slice = blob.slice(start, end);
+    let cached: Promise<Uint8Array> | null = null;
+    const bytes = () =>
+      (cached ??= slice.arrayBuffer().then((buf) => {
+        const stored = new Uint8Array(buf);
+        let data: Uint8Array;
+        try {
+          data = entry.method === 0 ? stored : inflateSync(stored, { out: new Uint8Array(entry.size) });
+        } catch (e) {
+          throw corrupt(origin, `entry "${path}" could not be decompressed (${e instanceof Error ? e.message : String(e)})`);
+        }
+        if (data.length !== entry.size || crc32(data) !== entry.crc) throw corrupt(origin, `entry "${path}" fails its size or CRC check`);
+        return data;
+      }));
+    files.push({ path, size: entry.size, origin, bytes, ...(entry.method === 0 ? { blob: slice } : {}) });
+  }
+  return { files, problems };
+}
+
 /** A Deflate zip of the given files, directory entries implied (fixtures, "Save decrypted study"). */
-export function writeZip(files: { name: string; data: Uint8Array }[], opts?: { level?: number }): Uint8Array {
+export function writeZip(files: { name: string; data: Uint8Array; level?: number }[], opts?: { level?: number }): Uint8Array {
   const tree: Zippable = {};
   for (const f of files) {
     if (f.name in tree) throw new Error(`writeZip: "${f.name}" is listed twice.`);
-    tree[f.name] = f.data;
+    // A per-file level (0 = stored) where compression would only cost time.
+    tree[f.name] = f.level === undefined ? f.data : [f.data, { level: f.level as 0 }];
   }
   const level = (opts?.level ?? 6) as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
   // mtime fixed so the same files give the same zip bytes.

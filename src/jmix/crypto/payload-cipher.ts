@@ -68,6 +68,19 @@ function decodeField(value: string | null | undefined, field: string, expected: 
   return bytes;
 }
 
+/** The manifest's encryption block, checked and decoded (the same checks as decryptPayload). */
+export function parseEncryptionParams(encryption: EncryptionInfo): { ephemeral: Uint8Array; iv: Uint8Array; tag: Uint8Array | null } {
+  const algo = (encryption.algorithm ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (algo !== 'AES256GCM') {
+    throw new DecryptError('bad-parameters', `security.encryption.algorithm is "${encryption.algorithm}"; every JMIX producer uses "AES-256-GCM", which is the only algorithm this viewer can decrypt.`);
+  }
+  return {
+    ephemeral: decodeField(encryption.ephemeralPublicKey, 'ephemeral_public_key', 32),
+    iv: decodeField(encryption.iv, 'iv', IV_BYTES),
+    tag: encryption.authTag != null && encryption.authTag !== '' ? decodeField(encryption.authTag, 'auth_tag', TAG_BYTES) : null,
+  };
+}
+
 async function hkdfAesKey(ikm: CryptoKey, info: string, usage: KeyUsage): Promise<CryptoKey> {
   return globalThis.crypto.subtle.deriveKey(
     { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
