@@ -5,6 +5,7 @@ import {
   cache,
   getShouldUseCPURendering,
   imageLoader,
+  imageLoadPoolManager,
   setUseCPURendering,
   RenderingEngine,
 } from '@cornerstonejs/core';
@@ -113,15 +114,19 @@ export async function imageIdsForFrames(
 
 /** Forget every decoded image, parsed dataset, annotation and registered file ("Close envelope"). */
 export function purgeCornerstone(): void {
+  // Stop what is queued or in flight first, then drop the data: purging the parsed files while a
+  // decode is still running makes that decode fail inside Cornerstone, where nothing catches it.
+  try {
+    imageLoader.cancelLoadAll();
+    for (const type of ['interaction', 'thumbnail', 'prefetch', 'compute'] as const) imageLoadPoolManager.clearRequestStack(type as never);
+  } catch {
+    /* no loads in flight */
+  }
+  ignoreTeardownRejections();
   try {
     cache.purgeCache();
   } catch {
     /* nothing cached yet */
-  }
-  try {
-    imageLoader.cancelLoadAll();
-  } catch {
-    /* no loads in flight */
   }
   wadouri.dataSetCacheManager.purge();
   wadouri.fileManager.purge();
@@ -132,3 +137,20 @@ export function purgeCornerstone(): void {
     /* tools not initialised */
   }
 }
+
+/**
+ * A decode that was already running when the envelope was closed still settles afterwards and
+ * rejects inside Cornerstone ("no pixel data": we just dropped it). Those rejections, and only
+ * those, are expected for a few seconds after a purge; anything else still surfaces.
+ */
+let teardownUntil = 0;
+function ignoreTeardownRejections(): void {
+  teardownUntil = Date.now() + 5000;
+  if (listening || typeof window === 'undefined') return;
+  listening = true;
+  window.addEventListener('unhandledrejection', (ev) => {
+    const message = ev.reason instanceof Error ? ev.reason.message : String(ev.reason);
+    if (Date.now() < teardownUntil && /no pixel data|has been purged|not found in cache|cancel/i.test(message)) ev.preventDefault();
+  });
+}
+let listening = false;
