@@ -90,9 +90,9 @@ describe('pickedFromDataTransfer', () => {
     expect(new TextDecoder().decode(await manifest!.bytes())).toBe('{}');
   });
 
-  it('treats one archive as bytes and loose files as a folder', async () => {
+  it('treats one archive as an unread Blob and loose files as a folder', async () => {
     const zip = await sourceFromPicked([{ path: 'x.tar.gz', file: new File([new Uint8Array([31, 139])], 'x.tar.gz') }]);
-    expect(zip).toMatchObject({ kind: 'bytes', name: 'x.tar.gz' });
+    expect(zip).toMatchObject({ kind: 'blob', name: 'x.tar.gz' });
     const loose = await sourceFromPicked([
       { path: 'manifest.json', file: new File(['{}'], 'manifest.json') },
       { path: 'audit.json', file: new File(['[]'], 'audit.json') },

@@ -19,12 +19,12 @@ function normalisePath(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^(\.\/)+/, '');
 }
 
-/** One archive → bytes; otherwise the files as a folder. Null when nothing was chosen. */
+/** One archive → its Blob, unread (large zips are then read lazily); otherwise the files as a folder. */
 export async function sourceFromPicked(picked: readonly PickedFile[], folderName?: string): Promise<EnvelopeSource | null> {
   if (picked.length === 0) return null;
   const only = picked[0];
   if (picked.length === 1 && only && isArchiveName(only.file.name)) {
-    return { kind: 'bytes', bytes: new Uint8Array(await only.file.arrayBuffer()), name: only.file.name };
+    return { kind: 'blob', blob: only.file, name: only.file.name };
   }
   const name = folderName ?? commonTopFolder(picked) ?? (picked.length === 1 ? only?.file.name : undefined);
   return {

@@ -173,7 +173,7 @@ export async function downloadApiEnvelope(
   link: ApiLink,
   token: string,
   opts: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void } = {},
-): Promise<Uint8Array> {
+): Promise<Blob> {
   const url = envelopeUrl(link);
   let response: Response;
   try {
@@ -208,11 +208,5 @@ export async function downloadApiEnvelope(
     throw new ApiError(`The download from ${url} stopped after ${done} bytes (${e instanceof Error ? e.message : String(e)}). Try again.`, response.status);
   }
   if (total && done !== total) throw new ApiError(`The download from ${url} ended after ${done} of ${total} bytes. Try again.`, response.status);
-  const out = new Uint8Array(done);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return new Blob(chunks as Uint8Array<ArrayBuffer>[]);
 }

@@ -115,7 +115,7 @@ export interface DownloadProgress {
 export async function fetchEnvelope(
   src: string,
   opts: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void } = {},
-): Promise<Uint8Array> {
+): Promise<Blob> {
   const origin = new URL(src).origin;
   let response: Response;
   try {
@@ -139,9 +139,9 @@ export async function fetchEnvelope(
   const total = Number.isFinite(declared) && declared > 0 && !response.headers.get('content-encoding') ? declared : 0;
   opts.onProgress?.({ done: 0, total });
   if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    opts.onProgress?.({ done: bytes.length, total: total || bytes.length });
-    return bytes;
+    const blob = await response.blob();
+    opts.onProgress?.({ done: blob.size, total: total || blob.size });
+    return blob;
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -164,11 +164,7 @@ export async function fetchEnvelope(
   if (total && done !== total) {
     throw new LinkError(`The download from ${origin} ended after ${done} of ${total} bytes. Try again, or download the file and drop it here.`);
   }
-  const out = new Uint8Array(done);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  // A Blob, not one big buffer: the browser may keep it out of the JS heap, and the pipeline reads
+  // large zips from it lazily.
+  return new Blob(chunks as Uint8Array<ArrayBuffer>[]);
 }

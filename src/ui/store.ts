@@ -96,7 +96,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     const run = startRun();
     set({ source: null, key: link.key, busy: true, result: null, error: null, keyMessage: null, progress: null,
       download: { src: link.src, done: 0, total: 0 }, apiLink: null });
-    let bytes: Uint8Array;
+    let bytes: Blob;
     try {
       bytes = await fetchEnvelope(link.src, {
         signal: run.signal,
@@ -110,7 +110,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
       return;
     }
     if (run.id !== runId) return;
-    const source: EnvelopeSource = { kind: 'bytes', bytes, name: nameFromUrl(link.src) };
+    const source: EnvelopeSource = { kind: 'blob', blob: bytes, name: nameFromUrl(link.src) };
     set({ source, download: null });
     await runOpen(run, source, link.key);
   },
@@ -128,7 +128,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     const run = startRun();
     const src = envelopeUrl(link);
     set({ source: null, key: null, busy: true, result: null, error: null, keyMessage: null, progress: null, download: { src, done: 0, total: 0 } });
-    let bytes: Uint8Array;
+    let bytes: Blob;
     try {
       bytes = await downloadApiEnvelope(link, token, {
         signal: run.signal,
@@ -142,7 +142,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
       return;
     }
     if (run.id !== runId) return;
-    const source: EnvelopeSource = { kind: 'bytes', bytes, name: `${link.id}.zip` };
+    const source: EnvelopeSource = { kind: 'blob', blob: bytes, name: `${link.id}.zip` };
     set({ source, download: null });
     await runOpen(run, source, null);
   },
