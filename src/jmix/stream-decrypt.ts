@@ -179,5 +179,5 @@ export async function hashBlob(blob: Blob, chunkSize = DEFAULT_CHUNK_SIZE, signa
 
 /** A payload file held as a Blob: the browser may keep it out of the JS heap; read on demand. */
 export function blobPayloadFile(path: string, blob: Blob): PayloadFile {
-  return { path, size: blob.size, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
+  return { path, size: blob.size, blob, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
 }

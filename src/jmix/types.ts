@@ -218,6 +218,8 @@ export interface PayloadFile {
   path: string;
   size: number;
   bytes(): Promise<Uint8Array>;
+  /** The file as a Blob when it is held as one (streamed payloads): it crosses to the page uncopied. */
+  blob?: Blob;
 }
 
 export interface Envelope {

@@ -1,13 +1,14 @@
 // The viewer, loaded only when there is something to show: Cornerstone never weighs on the start screen.
-import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, type ReactNode , useMemo} from 'react';
 import type { OpenResult } from '../jmix/api.ts';
 import type { DicomStudy } from '../dicom/types.ts';
 import { personNameText } from './format.ts';
 import { useOpener } from './store.ts';
+import type { ReadPayloadFile } from '../viewer/cornerstone.ts';
 
 interface StudyViewerProps {
   studies: DicomStudy[];
-  readFile: (path: string) => Promise<Uint8Array>;
+  readFile: ReadPayloadFile;
   patientLabel?: string;
 }
 
@@ -44,13 +45,14 @@ export function ViewerSlot({ result }: { result: OpenResult }) {
   const studies = dicom?.studies ?? [];
   const show = hasImages(result);
 
+  const byPath = useMemo(() => new Map(envelope.payload.map((f) => [f.path, f])), [envelope]);
   const readFile = useCallback(
     async (path: string) => {
-      const file = envelope.payload.find((f) => f.path === path);
+      const file = byPath.get(path);
       if (!file) throw new Error(`${path} is not in the envelope's payload.`);
-      return file.bytes();
+      return file.blob ?? file.bytes();
     },
-    [envelope],
+    [byPath],
   );
 
   useEffect(() => {

@@ -3,11 +3,12 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { utilities } from '@cornerstonejs/core';
 import { imageIdForFrame, initCornerstone } from './cornerstone.ts';
 import type { SeriesEntry } from './viewerModel.ts';
+import type { ReadPayloadFile } from './cornerstone.ts';
 
 // Thumbnails render one after another: they share the GPU (or CPU) with the main viewport.
 let thumbnailQueue: Promise<unknown> = Promise.resolve();
 
-function Thumbnail({ entry, readFile }: { entry: SeriesEntry; readFile: (path: string) => Promise<Uint8Array> }) {
+function Thumbnail({ entry, readFile }: { entry: SeriesEntry; readFile: ReadPayloadFile }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -42,7 +43,7 @@ export function SeriesBrowser(props: {
   entries: SeriesEntry[];
   selected: number;
   onSelect: (index: number) => void;
-  readFile: (path: string) => Promise<Uint8Array>;
+  readFile: ReadPayloadFile;
 }) {
   const { entries, selected, onSelect, readFile } = props;
   const listRef = useRef<HTMLUListElement>(null);

@@ -22,10 +22,11 @@ import {
   type WindowPreset,
 } from './viewerModel.ts';
 import './viewer.css';
+import type { ReadPayloadFile } from './cornerstone.ts';
 
 export interface StudyViewerProps {
   studies: DicomStudy[];
-  readFile: (path: string) => Promise<Uint8Array>;
+  readFile: ReadPayloadFile;
   patientLabel?: string;
 }
 

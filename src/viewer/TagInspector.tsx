@@ -2,8 +2,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { filterTags, listTags, type TagRow } from './tags.ts';
 import { describeError } from './viewerModel.ts';
+import { payloadBytes, type ReadPayloadFile } from './cornerstone.ts';
 
-export function TagInspector(props: { path: string | null; readFile: (path: string) => Promise<Uint8Array>; onClose: () => void }) {
+export function TagInspector(props: { path: string | null; readFile: ReadPayloadFile; onClose: () => void }) {
   const { path, readFile, onClose } = props;
   const [rows, setRows] = useState<TagRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -15,6 +16,7 @@ export function TagInspector(props: { path: string | null; readFile: (path: stri
     setError(null);
     if (!path) return;
     readFile(path)
+      .then(payloadBytes)
       .then((bytes) => {
         if (!cancelled) setRows(listTags(bytes));
       })

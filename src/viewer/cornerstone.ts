@@ -78,11 +78,24 @@ export function createRenderingEngine(): RenderingEngine {
 // path -> base imageId ('dicomfile:N'); shared by all mounts until purgeCornerstone().
 const registered = new Map<string, Promise<string>>();
 
+/** How the viewer reads a payload file: its bytes, or (large payloads) the Blob that holds it. */
+export type ReadPayloadFile = (path: string) => Promise<Uint8Array | Blob>;
+
+/** The bytes of what a ReadPayloadFile returned. */
+export async function payloadBytes(x: Uint8Array | Blob): Promise<Uint8Array> {
+  return x instanceof Blob ? new Uint8Array(await x.arrayBuffer()) : x;
+}
+
+const DEFLATED_TS = '1.2.840.10008.1.2.1.99';
+
 /** Register one payload file with the loader (once) and give its base imageId. */
-export function registerFile(path: string, readFile: (path: string) => Promise<Uint8Array>): Promise<string> {
+export function registerFile(path: string, readFile: ReadPayloadFile, transferSyntaxUid?: string | null): Promise<string> {
   let id = registered.get(path);
   if (!id) {
-    id = readFile(path).then((bytes) => wadouri.fileManager.add(new Blob([inflateIfDeflated(bytes) as Uint8Array<ArrayBuffer>])));
+    // A Blob goes to the loader as it is (no copy through the JS heap), unless it must be inflated.
+    id = readFile(path).then(async (x) =>
+      wadouri.fileManager.add(x instanceof Blob && transferSyntaxUid !== DEFLATED_TS ? x : new Blob([inflateIfDeflated(await payloadBytes(x)) as Uint8Array<ArrayBuffer>])),
+    );
     // A failed read must not poison the cache: the next attempt reads again.
     id.catch(() => registered.delete(path));
     registered.set(path, id);
@@ -96,16 +109,16 @@ export function registerFile(path: string, readFile: (path: string) => Promise<U
  */
 export async function imageIdForFrame(
   frame: DicomFrame,
-  readFile: (path: string) => Promise<Uint8Array>,
+  readFile: ReadPayloadFile,
 ): Promise<string> {
-  const base = await registerFile(frame.path, readFile);
+  const base = await registerFile(frame.path, readFile, frame.instance.transferSyntaxUid);
   return frame.instance.frameCount > 1 ? `${base}?frame=${frame.frame + 1}` : base;
 }
 
 /** ImageIds for a list of frames, in order; files are read one at a time to bound memory spikes. */
 export async function imageIdsForFrames(
   frames: DicomFrame[],
-  readFile: (path: string) => Promise<Uint8Array>,
+  readFile: ReadPayloadFile,
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const f of frames) ids.push(await imageIdForFrame(f, readFile));

@@ -39,7 +39,7 @@ export function fromWireSource(w: WireSource): EnvelopeSource {
 }
 
 export async function toWireResult(r: OpenResult): Promise<WireResult> {
-  const payload = await Promise.all(r.envelope.payload.map(async (f) => ({ path: f.path, blob: new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })));
+  const payload = await Promise.all(r.envelope.payload.map(async (f) => ({ path: f.path, blob: f.blob ?? new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })));
   return { ...r, envelope: { ...r.envelope, payload } };
 }
 
