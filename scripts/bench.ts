@@ -21,8 +21,9 @@ import type { Producer } from '../src/jmix/crypto/payload-cipher.ts';
 import { writeZip } from '../src/jmix/archive/zip.ts';
 import type { BenchApi } from './bench-entry.ts';
 import { syntheticCtSeries } from './lib/dicom-synth.ts';
-import { packEnvelope, type PackedEnvelope } from './lib/pack.ts';
+import { packEnvelope, type PackDialect, type PackedEnvelope } from './lib/pack.ts';
 import { writeFolder } from './lib/pack-node.ts';
+import { buildApp, runAppCases, type AppCaseResult } from './bench/app.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, 'bench');
@@ -33,8 +34,10 @@ const MiB = 1 << 20;
 const SLICE = 512;
 /** Bytes per 512×512 16-bit CT file: pixels plus ~1.5 KB of header. */
 const SLICE_BYTES = SLICE * SLICE * 2 + 1500;
-const DIALECT = 'spec' as const;
-const PRODUCER: Producer = 'jmix-php'; // the HKDF info string the spec dialect uses
+/** Encrypted fixtures are written as jmix-rs does: payload.enc, payload_hash = SHA-256 of the plaintext tar, files.json of every file. */
+const ENC_DIALECT: PackDialect = 'jmix-rs';
+const PLAIN_DIALECT: PackDialect = 'spec';
+const HKDF_PRODUCER: Record<PackDialect, Producer> = { 'jmix-js': 'jmix-js', 'jmix-rs': 'jmix-rs', 'jmix-php': 'jmix-php', spec: 'jmix-php' };
 const CHUNK_SIZES = [1 * MiB, 4 * MiB, 8 * MiB, 16 * MiB];
 
 const argv = process.argv.slice(2);
@@ -42,6 +45,17 @@ const LARGE = argv.includes('--large') || process.env.BENCH_LARGE === '1';
 /** Skip the slow pure-JS GHASH comparison (≈50 MB/s), e.g. for 1 GiB. */
 const NO_NOBLE = argv.includes('--no-noble');
 const RUNS = Math.max(3, Number(argv[argv.indexOf('--runs') + 1] ?? 3) || 3);
+/** Only make (or check) the fixtures, e.g. ahead of a timed run. */
+const FIXTURES_ONLY = argv.includes('--fixtures-only');
+/** Skip the in-page building-block cases (floor always runs: the app ratios need it). */
+const APP_ONLY = argv.includes('--app-only');
+/** Skip the end-to-end app cases. */
+const NO_APP = argv.includes('--no-app');
+/** Reuse bench/.app (the last production build) instead of building again. */
+const REUSE_BUILD = argv.includes('--reuse-build');
+/** Which app cases to run, e.g. `--only enc` or `--only enc-rs-1GiB` (substring of the fixture label). */
+const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : '';
+const APP_BUILD = join(BENCH, '.app');
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -50,6 +64,9 @@ interface FixtureMeta {
   version: number;
   label: string;
   encrypted: boolean;
+  /** Which producer's layout and hash recipes the packer used (older cached fixtures: 'spec'). */
+  dialect: PackDialect;
+  ciphertextName: string | null;
   slices: number;
   rootName: string;
   /** Folder form: <dir>/folder/<rootName>/...; zip form: <dir>/envelope.zip. */
@@ -66,12 +83,14 @@ function sizeLabel(bytes: number): string {
 }
 
 async function fixture(target: number, encrypted: boolean): Promise<FixtureMeta & { dir: string }> {
-  const label = `${encrypted ? 'enc' : 'plain'}-${sizeLabel(target)}`;
+  const dialect = encrypted ? ENC_DIALECT : PLAIN_DIALECT;
+  const label = `${encrypted ? `enc-${dialect === 'jmix-rs' ? 'rs' : dialect}` : 'plain'}-${sizeLabel(target)}`;
   const dir = join(FIXTURES, label);
   const metaPath = join(dir, 'meta.json');
   if (existsSync(metaPath)) {
     const meta = JSON.parse(await readFile(metaPath, 'utf8')) as FixtureMeta;
-    if (meta.version === FIXTURE_VERSION) return { ...meta, dir };
+    // Fixtures cached before the dialect was recorded were written with the spec dialect.
+    if (meta.version === FIXTURE_VERSION) return { ...meta, dialect: meta.dialect ?? 'spec', ciphertextName: meta.ciphertextName ?? (encrypted ? 'payload.encrypted' : null), dir };
   }
   await rm(dir, { recursive: true, force: true });
   const slices = Math.round(target / SLICE_BYTES);
@@ -79,7 +98,7 @@ async function fixture(target: number, encrypted: boolean): Promise<FixtureMeta 
   const series = syntheticCtSeries(slices, SLICE, 11);
   const keys = encrypted ? generateX25519KeyPair() : null;
   const env: PackedEnvelope = await packEnvelope({
-    dialect: DIALECT,
+    dialect,
     payloadFiles: series.files.map((f) => ({ path: f.path, bytes: f.bytes })),
     ...(keys ? { encryptTo: keys.publicKey } : {}),
     id: `00000000-0000-4000-8000-${String(target).padStart(12, '0').slice(-12)}`,
@@ -89,17 +108,19 @@ async function fixture(target: number, encrypted: boolean): Promise<FixtureMeta 
   // Encrypted payloads do not compress: store them; deflate the plain one as producers do.
   const zip = writeZip(env.files.map((f) => ({ name: `${env.rootName}/${f.path}`, data: f.bytes })), { level: encrypted ? 0 : 6 });
   await writeFile(join(dir, 'envelope.zip'), zip);
-  const ct = env.files.find((f) => f.path === 'payload.encrypted');
+  const ct = env.files.find((f) => f.path === 'payload.encrypted' || f.path === 'payload.enc');
   const meta: FixtureMeta = {
     version: FIXTURE_VERSION,
     label,
     encrypted,
+    dialect,
+    ciphertextName: ct ? ct.path : null,
     slices,
     rootName: env.rootName,
     folderBytes: env.files.reduce((n, f) => n + f.bytes.length, 0),
     zipBytes: zip.length,
     ciphertextBytes: ct ? ct.bytes.length : null,
-    producer: PRODUCER,
+    producer: HKDF_PRODUCER[dialect],
     privateKeyB64: keys ? bytesToBase64(keys.privateKey) : null,
   };
   await writeFile(metaPath, JSON.stringify(meta, null, 2));
@@ -292,6 +313,14 @@ const APP_CASES: AppCase[] = [];
 
 // ---------------------------------------------------------------------------------------------
 
+/** --app-only: the floor alone (it is what the app's open-to-verified is compared with). */
+function floorOnly(fxResults: CaseResult[], floor: CaseResult, results: CaseResult[]): void {
+  floor.ratioToFloor = 1;
+  delete (floor as Partial<CaseResult & { extra: unknown }>).extra;
+  results.push(floor);
+  fxResults.length = 0;
+}
+
 function log(s: string): void {
   process.stdout.write(s + '\n');
 }
@@ -306,6 +335,8 @@ async function main(): Promise<void> {
     fixtures.push(await fixture(t, false));
     fixtures.push(await fixture(t, true));
   }
+  for (const f of fixtures) log(`  ${f.label.padEnd(14)} ${f.dialect.padEnd(8)} ${f.slices} slices  folder ${(f.folderBytes / MiB).toFixed(1)} MiB  zip ${(f.zipBytes / MiB).toFixed(1)} MiB${f.ciphertextName ? `  ${f.ciphertextName} ${(f.ciphertextBytes! / MiB).toFixed(1)} MiB` : ''}`);
+  if (FIXTURES_ONLY) return;
   await buildBundle();
   const { server, url } = await serve();
   const browser = await chromium.launch({
@@ -334,11 +365,11 @@ async function main(): Promise<void> {
 
     for (const fx of fixtures.filter((f) => f.encrypted)) {
       const bytes = fx.ciphertextBytes!;
-      log(`\n${fx.label}: payload.encrypted ${(bytes / MiB).toFixed(1)} MiB (${bytes.toLocaleString('en')} B)`);
+      log(`\n${fx.label}: ${fx.ciphertextName} ${(bytes / MiB).toFixed(1)} MiB (${bytes.toLocaleString('en')} B)`);
       const base = `fixtures/${fx.label}/folder/${fx.rootName}`;
       await page.evaluate(
         (a) => (globalThis as unknown as { bench: BenchApi }).bench.load(a),
-        { ciphertextUrl: `${url}${base}/payload.encrypted`, manifestUrl: `${url}${base}/manifest.json`, privateKeyB64: fx.privateKeyB64!, producer: fx.producer },
+        { ciphertextUrl: `${url}${base}/${fx.ciphertextName}`, manifestUrl: `${url}${base}/manifest.json`, privateKeyB64: fx.privateKeyB64!, producer: fx.producer },
       );
       const call = <K extends keyof BenchApi>(k: K, ...args: Parameters<BenchApi[K]>) =>
         page.evaluate(({ k, args }) => ((globalThis as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[k]!(...args)), { k, args }) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
@@ -352,6 +383,11 @@ async function main(): Promise<void> {
       const floorParts = floor.extra as { gcmMs: number; shaMs: number }[];
       floor.note = `AES-GCM ${Math.round(median(floorParts.map((p) => p.gcmMs)))} ms + SHA-256 ${Math.round(median(floorParts.map((p) => p.shaMs)))} ms`;
       floorMsByFixture[fx.label] = floor.medianMs;
+      if (APP_ONLY) {
+        floorOnly(fxResults, floor, results);
+        await page.evaluate(() => (globalThis as unknown as { bench: BenchApi }).bench.unload());
+        continue;
+      }
       await add('one-shot decryptPayload', () => call('oneShot'));
       for (const c of CHUNK_SIZES) await add(`streaming GCM, ${c / MiB} MiB chunks`, () => call('streaming', c, 'webcrypto'));
       for (const c of [4 * MiB]) {
@@ -370,7 +406,29 @@ async function main(): Promise<void> {
       await page.evaluate(() => (globalThis as unknown as { bench: BenchApi }).bench.unload());
     }
 
-    const app: Record<string, unknown> = {};
+    await page.close();
+    let appResults: AppCaseResult[] = [];
+    if (!NO_APP) {
+      await buildApp(ROOT, APP_BUILD, REUSE_BUILD, log);
+      appResults = await runAppCases({
+        browser,
+        appDir: APP_BUILD,
+        fixtures: fixtures.filter((f) => !ONLY || f.label.includes(ONLY)),
+        floorMsByFixture,
+        runs: RUNS,
+        log,
+      });
+    }
+    const app: Record<string, unknown> = {
+      method:
+        'Production build (vite build of vite.config.ts) served by scripts/serve-dist.ts; fresh browser context per run (service workers blocked). ' +
+        'Zip: "Open envelope" file chooser; folder: "Open folder" with showDirectoryPicker removed (webkitdirectory input). Encrypted: key typed into "Recipient private key", t=0 at the "Decrypt" click; plain: t=0 at the file choice. ' +
+        'verified = the "Can it be trusted?" status shows its final verdict (the worker returns verification and the DICOM index together); first image = viewer-status "rendered"; ' +
+        'all series indexed = the series list shows the one CT series with every slice counted (single series: equals first series listed). ' +
+        'Memory = summed VmRSS of every Chromium process (browser, renderer, GPU, utility, zygote) from /proc every 50 ms, peak minus the baseline taken just before the file choice; renderer+/browser+ are those processes alone above their baseline. ' +
+        'uasm = performance.measureUserAgentSpecificMemory() after the first image (JS heaps and ArrayBuffers of page and workers; not Blob storage). Floor = same-run AES-GCM one-shot + SHA-256 of the ciphertext in a page.',
+      cases: appResults,
+    };
     for (const c of APP_CASES) app[c.name] = await c.run({ browser, fixtures, floorMsByFixture, runs: RUNS, rendererPids: () => rendererPids(browser) });
 
     const out = {

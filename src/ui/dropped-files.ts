@@ -19,11 +19,15 @@ function normalisePath(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^(\.\/)+/, '');
 }
 
-/** One archive → its Blob, unread (large zips are then read lazily); otherwise the files as a folder. */
+/**
+ * One loose file → its Blob, unread (large zips are then read lazily), whatever its name: the reader
+ * recognises archives by content and names what a non-archive is ("a PDF document", "a single DICOM
+ * file"). A file inside a picked folder, or several files, are a folder.
+ */
 export async function sourceFromPicked(picked: readonly PickedFile[], folderName?: string): Promise<EnvelopeSource | null> {
   if (picked.length === 0) return null;
   const only = picked[0];
-  if (picked.length === 1 && only && isArchiveName(only.file.name)) {
+  if (picked.length === 1 && only && (isArchiveName(only.file.name) || (folderName === undefined && !normalisePath(only.path).includes('/')))) {
     return { kind: 'blob', blob: only.file, name: only.file.name };
   }
   const name = folderName ?? commonTopFolder(picked) ?? (picked.length === 1 ? only?.file.name : undefined);

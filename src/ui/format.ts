@@ -103,7 +103,13 @@ export function verdictSentence(report: VerificationReport): string {
 /** A short line under the verdict: what to do about it. */
 export function verdictAdvice(report: VerificationReport): string {
   const decrypt = report.checks.find((c) => c.id === 'decrypt');
-  if (report.verdict === 'pass') return 'Every check passed: the files are exactly what the sender packed.';
+  if (report.verdict === 'pass') {
+    // Only schema notes can sit beside a pass (key names, not trust): say so rather than "every".
+    const notes = report.checks.filter((c) => c.status === 'warn').length;
+    return notes
+      ? `The contents and the signature check out: the files are exactly what the sender packed (${notes} note${notes === 1 ? '' : 's'} on the format below).`
+      : 'Every check passed: the files are exactly what the sender packed.';
+  }
   if (report.verdict === 'fail') {
     if (decrypt?.status === 'fail') return 'Try another key, or ask the sender for the envelope again.';
     return 'At least one check failed. Ask the sender for a new copy before relying on these images.';
