@@ -1,155 +1,214 @@
-// A flat-ish view of every element in a DICOM file, for the tag inspector. Uses dicom-parser and a
-// small dictionary of common tags; unknown tags show as (gggg,eeee).
-import * as dicomParserModule from 'dicom-parser';
-import type { DataSet, Element } from 'dicom-parser';
+// Tag inspector model: every element of one Part-10 file, nested sequences flattened with a depth.
+// dicom-parser does the parsing; a small dictionary names the common tags and supplies the VR for
+// Implicit VR files (where the file itself does not say).
+import * as dicomParser from 'dicom-parser';
 import { inflateSync } from 'fflate';
-
-const dicomParser: typeof dicomParserModule =
-  (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
 
 export interface TagRow {
   /** '(0010,0010)' */
   tag: string;
   vr: string;
   name: string;
-  /** Display value; binary or long values are summarised. */
   value: string;
-  children?: TagRow[][];
+  /** 0 at the top level, +1 inside each sequence item. */
+  depth: number;
 }
 
-// [tag, VR, name]. VR is used when the file is Implicit VR.
-const DICTIONARY: [string, string, string][] = [
-  ['00020000', 'UL', 'File Meta Information Group Length'], ['00020001', 'OB', 'File Meta Information Version'],
-  ['00020002', 'UI', 'Media Storage SOP Class UID'], ['00020003', 'UI', 'Media Storage SOP Instance UID'],
-  ['00020010', 'UI', 'Transfer Syntax UID'], ['00020012', 'UI', 'Implementation Class UID'],
-  ['00020013', 'SH', 'Implementation Version Name'], ['00020016', 'AE', 'Source Application Entity Title'],
-  ['00080005', 'CS', 'Specific Character Set'], ['00080008', 'CS', 'Image Type'], ['00080012', 'DA', 'Instance Creation Date'],
-  ['00080013', 'TM', 'Instance Creation Time'], ['00080016', 'UI', 'SOP Class UID'], ['00080018', 'UI', 'SOP Instance UID'],
-  ['00080020', 'DA', 'Study Date'], ['00080021', 'DA', 'Series Date'], ['00080022', 'DA', 'Acquisition Date'],
-  ['00080023', 'DA', 'Content Date'], ['00080030', 'TM', 'Study Time'], ['00080031', 'TM', 'Series Time'],
-  ['00080032', 'TM', 'Acquisition Time'], ['00080033', 'TM', 'Content Time'], ['00080050', 'SH', 'Accession Number'],
-  ['00080060', 'CS', 'Modality'], ['00080064', 'CS', 'Conversion Type'], ['00080070', 'LO', 'Manufacturer'],
-  ['00080080', 'LO', 'Institution Name'], ['00080090', 'PN', "Referring Physician's Name"], ['00081010', 'SH', 'Station Name'],
-  ['00081030', 'LO', 'Study Description'], ['0008103E', 'LO', 'Series Description'], ['00081040', 'LO', 'Institutional Department Name'],
-  ['00081050', 'PN', "Performing Physician's Name"], ['00081070', 'PN', "Operators' Name"], ['00081090', 'LO', "Manufacturer's Model Name"],
-  ['00081140', 'SQ', 'Referenced Image Sequence'], ['00081150', 'UI', 'Referenced SOP Class UID'], ['00081155', 'UI', 'Referenced SOP Instance UID'],
-  ['00082111', 'ST', 'Derivation Description'], ['00100010', 'PN', "Patient's Name"], ['00100020', 'LO', 'Patient ID'],
-  ['00100021', 'LO', 'Issuer of Patient ID'], ['00100030', 'DA', "Patient's Birth Date"], ['00100040', 'CS', "Patient's Sex"],
-  ['00101010', 'AS', "Patient's Age"], ['00101020', 'DS', "Patient's Size"], ['00101030', 'DS', "Patient's Weight"],
-  ['00120062', 'CS', 'Patient Identity Removed'], ['00120063', 'LO', 'De-identification Method'],
-  ['00180010', 'LO', 'Contrast/Bolus Agent'], ['00180015', 'CS', 'Body Part Examined'], ['00180020', 'CS', 'Scanning Sequence'],
-  ['00180021', 'CS', 'Sequence Variant'], ['00180022', 'CS', 'Scan Options'], ['00180023', 'CS', 'MR Acquisition Type'],
-  ['00180050', 'DS', 'Slice Thickness'], ['00180060', 'DS', 'KVP'], ['00180080', 'DS', 'Repetition Time'],
-  ['00180081', 'DS', 'Echo Time'], ['00180082', 'DS', 'Inversion Time'], ['00180087', 'DS', 'Magnetic Field Strength'],
-  ['00180088', 'DS', 'Spacing Between Slices'], ['00181000', 'LO', 'Device Serial Number'], ['00181020', 'LO', 'Software Versions'],
-  ['00181030', 'LO', 'Protocol Name'], ['00181063', 'DS', 'Frame Time'], ['00181088', 'IS', 'Heart Rate'],
-  ['00181100', 'DS', 'Reconstruction Diameter'], ['00181120', 'DS', 'Gantry/Detector Tilt'], ['00181150', 'IS', 'Exposure Time'],
-  ['00181151', 'IS', 'X-Ray Tube Current'], ['00181152', 'IS', 'Exposure'], ['00181210', 'SH', 'Convolution Kernel'],
-  ['00181314', 'DS', 'Flip Angle'], ['00185100', 'CS', 'Patient Position'], ['00186011', 'SQ', 'Sequence of Ultrasound Regions'],
-  ['0020000D', 'UI', 'Study Instance UID'], ['0020000E', 'UI', 'Series Instance UID'], ['00200010', 'SH', 'Study ID'],
-  ['00200011', 'IS', 'Series Number'], ['00200012', 'IS', 'Acquisition Number'], ['00200013', 'IS', 'Instance Number'],
-  ['00200020', 'CS', 'Patient Orientation'], ['00200032', 'DS', 'Image Position (Patient)'], ['00200037', 'DS', 'Image Orientation (Patient)'],
-  ['00200052', 'UI', 'Frame of Reference UID'], ['00200060', 'CS', 'Laterality'], ['00201040', 'LO', 'Position Reference Indicator'],
-  ['00201041', 'DS', 'Slice Location'], ['00204000', 'LT', 'Image Comments'], ['00209113', 'SQ', 'Plane Position Sequence'],
-  ['00209116', 'SQ', 'Plane Orientation Sequence'], ['00280002', 'US', 'Samples per Pixel'], ['00280004', 'CS', 'Photometric Interpretation'],
-  ['00280006', 'US', 'Planar Configuration'], ['00280008', 'IS', 'Number of Frames'], ['00280009', 'AT', 'Frame Increment Pointer'],
-  ['00280010', 'US', 'Rows'], ['00280011', 'US', 'Columns'], ['00280030', 'DS', 'Pixel Spacing'],
-  ['00280034', 'IS', 'Pixel Aspect Ratio'], ['00280100', 'US', 'Bits Allocated'], ['00280101', 'US', 'Bits Stored'],
-  ['00280102', 'US', 'High Bit'], ['00280103', 'US', 'Pixel Representation'], ['00280106', 'US', 'Smallest Image Pixel Value'],
-  ['00280107', 'US', 'Largest Image Pixel Value'], ['00280120', 'US', 'Pixel Padding Value'], ['00280301', 'CS', 'Burned In Annotation'],
-  ['00281050', 'DS', 'Window Center'], ['00281051', 'DS', 'Window Width'], ['00281052', 'DS', 'Rescale Intercept'],
-  ['00281053', 'DS', 'Rescale Slope'], ['00281054', 'LO', 'Rescale Type'], ['00281055', 'LO', 'Window Center & Width Explanation'],
-  ['00282110', 'CS', 'Lossy Image Compression'], ['00282112', 'DS', 'Lossy Image Compression Ratio'], ['00282114', 'CS', 'Lossy Image Compression Method'],
-  ['00289110', 'SQ', 'Pixel Measures Sequence'], ['00321060', 'LO', 'Requested Procedure Description'],
-  ['00400244', 'DA', 'Performed Procedure Step Start Date'], ['00400245', 'TM', 'Performed Procedure Step Start Time'],
-  ['00400253', 'SH', 'Performed Procedure Step ID'], ['00400254', 'LO', 'Performed Procedure Step Description'],
-  ['00041130', 'CS', 'File-set ID'], ['00041220', 'SQ', 'Directory Record Sequence'], ['00041430', 'CS', 'Directory Record Type'],
-  ['00420011', 'OB', 'Encapsulated Document'], ['00420012', 'LO', 'MIME Type of Encapsulated Document'],
-  ['52009229', 'SQ', 'Shared Functional Groups Sequence'], ['52009230', 'SQ', 'Per-frame Functional Groups Sequence'],
-  ['7FE00010', 'OW', 'Pixel Data'], ['FFFEE000', '', 'Item'], ['FFFEE00D', '', 'Item Delimitation Item'],
-  ['FFFEE0DD', '', 'Sequence Delimitation Item'],
-];
-
-const BY_TAG = new Map(DICTIONARY.map(([tag, vr, name]) => [tag, { vr, name }]));
-
-const NUMERIC: Record<string, { size: number; read: (ds: DataSet, tag: string, i: number) => number | undefined }> = {
-  US: { size: 2, read: (ds, t, i) => ds.uint16(t, i) },
-  SS: { size: 2, read: (ds, t, i) => ds.int16(t, i) },
-  UL: { size: 4, read: (ds, t, i) => ds.uint32(t, i) },
-  SL: { size: 4, read: (ds, t, i) => ds.int32(t, i) },
-  FL: { size: 4, read: (ds, t, i) => ds.float(t, i) },
-  FD: { size: 8, read: (ds, t, i) => ds.double(t, i) },
+// [VR, name]. Keyword-style names, as in PS3.6.
+const DICT: Record<string, [string, string]> = {
+  x00020000: ['UL', 'FileMetaInformationGroupLength'],
+  x00020001: ['OB', 'FileMetaInformationVersion'],
+  x00020002: ['UI', 'MediaStorageSOPClassUID'],
+  x00020003: ['UI', 'MediaStorageSOPInstanceUID'],
+  x00020010: ['UI', 'TransferSyntaxUID'],
+  x00020012: ['UI', 'ImplementationClassUID'],
+  x00020013: ['SH', 'ImplementationVersionName'],
+  x00020016: ['AE', 'SourceApplicationEntityTitle'],
+  x00080005: ['CS', 'SpecificCharacterSet'],
+  x00080008: ['CS', 'ImageType'],
+  x00080012: ['DA', 'InstanceCreationDate'],
+  x00080013: ['TM', 'InstanceCreationTime'],
+  x00080016: ['UI', 'SOPClassUID'],
+  x00080018: ['UI', 'SOPInstanceUID'],
+  x00080020: ['DA', 'StudyDate'],
+  x00080021: ['DA', 'SeriesDate'],
+  x00080022: ['DA', 'AcquisitionDate'],
+  x00080023: ['DA', 'ContentDate'],
+  x00080030: ['TM', 'StudyTime'],
+  x00080031: ['TM', 'SeriesTime'],
+  x00080032: ['TM', 'AcquisitionTime'],
+  x00080033: ['TM', 'ContentTime'],
+  x00080050: ['SH', 'AccessionNumber'],
+  x00080060: ['CS', 'Modality'],
+  x00080064: ['CS', 'ConversionType'],
+  x00080070: ['LO', 'Manufacturer'],
+  x00080080: ['LO', 'InstitutionName'],
+  x00080090: ['PN', 'ReferringPhysicianName'],
+  x00081010: ['SH', 'StationName'],
+  x00081030: ['LO', 'StudyDescription'],
+  x0008103e: ['LO', 'SeriesDescription'],
+  x00081090: ['LO', 'ManufacturerModelName'],
+  x00081140: ['SQ', 'ReferencedImageSequence'],
+  x00081150: ['UI', 'ReferencedSOPClassUID'],
+  x00081155: ['UI', 'ReferencedSOPInstanceUID'],
+  x00100010: ['PN', 'PatientName'],
+  x00100020: ['LO', 'PatientID'],
+  x00100030: ['DA', 'PatientBirthDate'],
+  x00100040: ['CS', 'PatientSex'],
+  x00101010: ['AS', 'PatientAge'],
+  x00101020: ['DS', 'PatientSize'],
+  x00101030: ['DS', 'PatientWeight'],
+  x00180015: ['CS', 'BodyPartExamined'],
+  x00180050: ['DS', 'SliceThickness'],
+  x00180060: ['DS', 'KVP'],
+  x00180080: ['DS', 'RepetitionTime'],
+  x00180081: ['DS', 'EchoTime'],
+  x00180087: ['DS', 'MagneticFieldStrength'],
+  x00180088: ['DS', 'SpacingBetweenSlices'],
+  x00181020: ['LO', 'SoftwareVersions'],
+  x00181030: ['LO', 'ProtocolName'],
+  x00181150: ['IS', 'ExposureTime'],
+  x00181151: ['IS', 'XRayTubeCurrent'],
+  x00181152: ['IS', 'Exposure'],
+  x00181210: ['SH', 'ConvolutionKernel'],
+  x00185100: ['CS', 'PatientPosition'],
+  x0020000d: ['UI', 'StudyInstanceUID'],
+  x0020000e: ['UI', 'SeriesInstanceUID'],
+  x00200010: ['SH', 'StudyID'],
+  x00200011: ['IS', 'SeriesNumber'],
+  x00200012: ['IS', 'AcquisitionNumber'],
+  x00200013: ['IS', 'InstanceNumber'],
+  x00200020: ['CS', 'PatientOrientation'],
+  x00200032: ['DS', 'ImagePositionPatient'],
+  x00200037: ['DS', 'ImageOrientationPatient'],
+  x00200052: ['UI', 'FrameOfReferenceUID'],
+  x00201040: ['LO', 'PositionReferenceIndicator'],
+  x00201041: ['DS', 'SliceLocation'],
+  x00209113: ['SQ', 'PlanePositionSequence'],
+  x00209116: ['SQ', 'PlaneOrientationSequence'],
+  x00280002: ['US', 'SamplesPerPixel'],
+  x00280004: ['CS', 'PhotometricInterpretation'],
+  x00280006: ['US', 'PlanarConfiguration'],
+  x00280008: ['IS', 'NumberOfFrames'],
+  x00280009: ['AT', 'FrameIncrementPointer'],
+  x00280010: ['US', 'Rows'],
+  x00280011: ['US', 'Columns'],
+  x00280030: ['DS', 'PixelSpacing'],
+  x00280034: ['IS', 'PixelAspectRatio'],
+  x00280100: ['US', 'BitsAllocated'],
+  x00280101: ['US', 'BitsStored'],
+  x00280102: ['US', 'HighBit'],
+  x00280103: ['US', 'PixelRepresentation'],
+  x00280106: ['US', 'SmallestImagePixelValue'],
+  x00280107: ['US', 'LargestImagePixelValue'],
+  x00281050: ['DS', 'WindowCenter'],
+  x00281051: ['DS', 'WindowWidth'],
+  x00281052: ['DS', 'RescaleIntercept'],
+  x00281053: ['DS', 'RescaleSlope'],
+  x00281054: ['LO', 'RescaleType'],
+  x00281055: ['LO', 'WindowCenterWidthExplanation'],
+  x00282110: ['CS', 'LossyImageCompression'],
+  x00282112: ['DS', 'LossyImageCompressionRatio'],
+  x00282114: ['CS', 'LossyImageCompressionMethod'],
+  x00283010: ['SQ', 'VOILUTSequence'],
+  x00289110: ['SQ', 'PixelMeasuresSequence'],
+  x00289132: ['SQ', 'FrameVOILUTSequence'],
+  x00289145: ['SQ', 'PixelValueTransformationSequence'],
+  x00321060: ['LO', 'RequestedProcedureDescription'],
+  x00400244: ['DA', 'PerformedProcedureStepStartDate'],
+  x00400254: ['LO', 'PerformedProcedureStepDescription'],
+  x52009229: ['SQ', 'SharedFunctionalGroupsSequence'],
+  x52009230: ['SQ', 'PerFrameFunctionalGroupsSequence'],
+  x7fe00010: ['OW', 'PixelData'],
+  xfffee000: ['', 'Item'],
 };
 
-const MAX_VALUES = 16;
-const MAX_TEXT = 256;
+const STRING_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+const MAX_VALUE_CHARS = 200;
 
-function label(tag: string): string {
-  return `(${tag.slice(1, 5).toUpperCase()},${tag.slice(5).toUpperCase()})`;
+function formatTag(key: string): string {
+  return `(${key.slice(1, 5)},${key.slice(5, 9)})`.toUpperCase();
 }
 
-function describe(ds: DataSet, e: Element, vr: string): string {
-  if (e.dataOffset + e.length > ds.byteArray.length && !e.hadUndefinedLength) return `<truncated: ${e.length} bytes declared>`;
-  if (e.tag === 'x7fe00010' || vr === 'OB' || vr === 'OW' || vr === 'UN' || vr === 'OF' || vr === 'OD' || vr === 'OL') {
-    if (e.encapsulatedPixelData) return `<encapsulated, ${e.fragments?.length ?? 0} fragment(s)>`;
-    return `<${e.length} bytes>`;
-  }
-  const numeric = NUMERIC[vr];
-  if (numeric) {
-    const n = Math.floor(e.length / numeric.size);
-    const vals: string[] = [];
-    for (let i = 0; i < Math.min(n, MAX_VALUES); i++) vals.push(String(numeric.read(ds, e.tag, i)));
-    return vals.join('\\') + (n > MAX_VALUES ? `\\… (${n} values)` : '');
-  }
-  if (vr === 'AT') return ds.attributeTag(e.tag) ?? '';
-  if (e.length > 4096) return `<${e.length} bytes of text>`;
-  const text = ds.text(e.tag) ?? '';
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
-}
-
-function rows(ds: DataSet, depth: number): TagRow[] {
-  return Object.values(ds.elements)
-    .filter((e) => e.tag !== 'xfffee00d')
-    .sort((a, b) => (a.tag < b.tag ? -1 : 1))
-    .map((e) => {
-      const known = BY_TAG.get(e.tag.slice(1).toUpperCase());
-      const isPrivate = Number.parseInt(e.tag[4] ?? '0', 16) % 2 === 1;
-      const vr = e.vr ?? (e.items ? 'SQ' : known?.vr ?? 'UN');
-      const name = known?.name ?? (isPrivate ? 'Private tag' : 'Unknown tag');
-      const row: TagRow = { tag: label(e.tag), vr, name, value: '' };
-      if (e.items) {
-        row.value = `${e.items.length} item(s)`;
-        if (depth < 8) row.children = e.items.map((item) => (item.dataSet ? rows(item.dataSet, depth + 1) : []));
-      } else {
-        try {
-          row.value = describe(ds, e, vr);
-        } catch (err) {
-          row.value = `<unreadable: ${typeof err === 'string' ? err : err instanceof Error ? err.message : 'error'}>`;
-        }
-      }
-      return row;
+/** Readable value of one element; binary data is summarised by its length. */
+function formatValue(ds: dicomParser.DataSet, key: string, el: dicomParser.Element, vr: string): string {
+  if (el.hadUndefinedLength && !el.items) return `(encapsulated, ${el.fragments?.length ?? 0} fragments)`;
+  const len = el.length;
+  const multi = <T,>(size: number, read: (i: number) => T | undefined): string => {
+    const n = Math.floor(len / size);
+    const out: string[] = [];
+    for (let i = 0; i < Math.min(n, 16); i++) out.push(String(read(i)));
+    return out.join('\\') + (n > 16 ? `\\… (${n} values)` : '');
+  };
+  switch (vr) {
+    case 'US': return multi(2, (i) => ds.uint16(key, i));
+    case 'SS': return multi(2, (i) => ds.int16(key, i));
+    case 'UL': return multi(4, (i) => ds.uint32(key, i));
+    case 'SL': return multi(4, (i) => ds.int32(key, i));
+    case 'FL': return multi(4, (i) => ds.float(key, i));
+    case 'FD': return multi(8, (i) => ds.double(key, i));
+    case 'AT': return multi(4, (i) => {
+      const g = ds.uint16(key, i * 2) ?? 0;
+      const e = ds.uint16(key, i * 2 + 1) ?? 0;
+      return `(${g.toString(16).padStart(4, '0')},${e.toString(16).padStart(4, '0')})`.toUpperCase();
     });
+    default:
+      if (STRING_VRS.has(vr)) {
+        const s = ds.string(key) ?? '';
+        return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
+      }
+      return `(${len} bytes)`;
+  }
 }
 
-/** Every element of the file, meta group included; sequences nest in `children`. Throws on non-DICOM input. */
-export function listElements(bytes: Uint8Array): TagRow[] {
-  const vrCallback = (tag: string): string | undefined => BY_TAG.get(tag.slice(1).toUpperCase())?.vr || undefined;
-  let ds: DataSet;
-  try {
-    ds = dicomParser.parseDicom(bytes, {
-      inflater: (arr: Uint8Array, position: number) => {
-        const inflated = inflateSync(arr.subarray(position));
-        const full = new Uint8Array(position + inflated.length);
-        full.set(arr.subarray(0, position));
-        full.set(inflated, position);
-        return full;
-      },
-      vrCallback,
-    } as dicomParserModule.ParseDicomOptions);
-  } catch (e) {
-    const partial = (e as { dataSet?: DataSet } | null)?.dataSet;
-    if (partial) return rows(partial, 0);
-    throw new Error(`Not a readable DICOM file: ${typeof e === 'string' ? e : e instanceof Error ? e.message : String(e)}`);
+function walk(ds: dicomParser.DataSet, depth: number, rows: TagRow[]): void {
+  const keys = Object.keys(ds.elements).sort();
+  for (const key of keys) {
+    const el = ds.elements[key];
+    if (!el) continue;
+    const known = DICT[key];
+    const isPrivate = parseInt(key.slice(1, 5), 16) % 2 === 1;
+    const vr = el.vr ?? known?.[0] ?? (el.items ? 'SQ' : 'UN');
+    const name = known?.[1] ?? (isPrivate ? 'Private tag' : key.slice(5, 9) === '0000' ? 'GroupLength' : 'Unknown');
+    if (el.items) {
+      rows.push({ tag: formatTag(key), vr: 'SQ', name, value: `${el.items.length} item(s)`, depth });
+      el.items.forEach((item, i) => {
+        rows.push({ tag: '(FFFE,E000)', vr: '', name: `Item ${i + 1}`, value: '', depth: depth + 1 });
+        if (item.dataSet) walk(item.dataSet, depth + 2, rows);
+      });
+      continue;
+    }
+    let value: string;
+    try {
+      value = formatValue(ds, key, el, vr);
+    } catch (e) {
+      value = `(unreadable: ${e instanceof Error ? e.message : String(e)})`;
+    }
+    rows.push({ tag: formatTag(key), vr, name, value, depth });
   }
-  return rows(ds, 0);
+}
+
+/** Every element of a Part-10 file (the whole file is parsed, pixel data included). */
+export function listTags(bytes: Uint8Array): TagRow[] {
+  const ds = dicomParser.parseDicom(bytes, {
+    // Deflated Explicit VR LE: everything after the meta group is raw deflate.
+    inflater: (byteArray: Uint8Array, position: number) => {
+      const inflated = inflateSync(byteArray.subarray(position));
+      const full = new Uint8Array(position + inflated.length);
+      full.set(byteArray.subarray(0, position), 0);
+      full.set(inflated, position);
+      return full;
+    },
+    vrCallback: (tag: string) => DICT[tag]?.[0],
+  } as unknown as dicomParser.ParseDicomOptions);
+  const rows: TagRow[] = [];
+  walk(ds, 0, rows);
+  return rows;
+}
+
+/** Case-insensitive filter on tag ('0010,0010', '00100010') or name. */
+export function filterTags(rows: TagRow[], query: string): TagRow[] {
+  const q = query.trim().toLowerCase().replace(/[(),\s]/g, '');
+  if (!q) return rows;
+  return rows.filter((r) => r.name.toLowerCase().includes(q) || r.tag.toLowerCase().replace(/[(),]/g, '').includes(q));
 }

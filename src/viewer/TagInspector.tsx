@@ -1,6 +1,6 @@
 // Panel listing every element of the current instance, with a search box.
 import { useEffect, useMemo, useState } from 'react';
-import { filterTags, listTags, type TagRow } from './tags.ts';
+import { filterTags, listTags, type TagRow } from '../dicom/tags.ts';
 import { describeError } from './viewerModel.ts';
 import { payloadBytes, type ReadPayloadFile } from './cornerstone.ts';
 
