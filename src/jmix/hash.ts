@@ -1,6 +1,7 @@
 // SHA-256 behind one small interface, so the same verification code hashes in-thread (Node, tests)
 // or on a pool of Web Workers (the browser), fed the same parts in the same order.
 import { createSHA256 } from 'hash-wasm';
+import { concatBytes } from './crypto/bytes.ts';
 
 export interface Hasher {
   /** SHA-256 of the concatenation of `parts`, in order. */
@@ -16,7 +17,7 @@ export const inThreadHasher: Hasher = {
   async sha256(parts) {
     const total = parts.reduce((n, p) => n + p.length, 0);
     if (total <= ONE_SHOT_MAX && globalThis.crypto?.subtle) {
-      const one = parts.length === 1 ? parts[0]! : concat(parts, total);
+      const one = parts.length === 1 ? parts[0]! : concatBytes(...parts);
       return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', one as Uint8Array<ArrayBuffer>));
     }
     const h = await createSHA256();
@@ -28,15 +29,6 @@ export const inThreadHasher: Hasher = {
 
 const ONE_SHOT_MAX = 64 * 1024 * 1024;
 
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 export function toHex(bytes: Uint8Array): string {
   let s = '';

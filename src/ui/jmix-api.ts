@@ -2,7 +2,7 @@
 // GET {base}/api/jmix/{id}/manifest (JSON) and GET {base}/api/jmix/{id} (application/zip).
 // The optional bearer token is typed by the user, passed in by the caller and never kept here.
 import { CancelledError } from '../jmix/api.ts';
-import { LinkError } from './link.ts';
+import { decodeParam, LinkError, readBodyWithProgress } from './link.ts';
 import type { DownloadProgress } from './link.ts';
 
 export interface ApiLink {
@@ -21,13 +21,6 @@ export class ApiError extends Error {
   }
 }
 
-function decodeParam(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 /**
  * Parse `#api={base}&id={id}` (either order). The base may be relative (a same-origin proxy) and may
@@ -183,30 +176,5 @@ export async function downloadApiEnvelope(
     throw unreachable(link, e);
   }
   if (!response.ok) throw statusError(link, url, response, token);
-  const declared = Number(response.headers.get('content-length') ?? '');
-  const total = Number.isFinite(declared) && declared > 0 && !response.headers.get('content-encoding') ? declared : 0;
-  opts.onProgress?.({ done: 0, total });
-  const chunks: Uint8Array[] = [];
-  let done = 0;
-  try {
-    if (!response.body) {
-      const all = new Uint8Array(await response.arrayBuffer());
-      chunks.push(all);
-      done = all.length;
-    } else {
-      const reader = response.body.getReader();
-      for (;;) {
-        const step = await reader.read();
-        if (step.done) break;
-        chunks.push(step.value);
-        done += step.value.length;
-        opts.onProgress?.({ done, total });
-      }
-    }
-  } catch (e) {
-    if (opts.signal?.aborted) throw new CancelledError();
-    throw new ApiError(`The download from ${url} stopped after ${done} bytes (${e instanceof Error ? e.message : String(e)}). Try again.`, response.status);
-  }
-  if (total && done !== total) throw new ApiError(`The download from ${url} ended after ${done} of ${total} bytes. Try again.`, response.status);
-  return new Blob(chunks as Uint8Array<ArrayBuffer>[]);
+  return readBodyWithProgress(response, opts, (what) => new ApiError(`The download from ${url} ${what}. Try again.`, response.status));
 }

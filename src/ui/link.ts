@@ -22,7 +22,7 @@ export function base64UrlToBase64(text: string): string {
   return s + '='.repeat((4 - (s.length % 4)) % 4);
 }
 
-function decodeParam(value: string): string {
+export function decodeParam(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
@@ -134,6 +134,19 @@ export async function fetchEnvelope(
         ' the file is not available there. Check the link, or download the file and drop it here.',
     );
   }
+  return readBodyWithProgress(response, opts, (what) => new LinkError(`The download from ${origin} ${what}. Try again, or download the file and drop it here.`));
+}
+
+/**
+ * The body of a successful response as a Blob (not one big buffer: the browser may keep it out of
+ * the JS heap, and the pipeline reads large zips from it lazily), reporting bytes as they arrive.
+ * `failure` words an interrupted or short download ("stopped after N bytes (why)").
+ */
+export async function readBodyWithProgress(
+  response: Response,
+  opts: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void },
+  failure: (what: string) => Error,
+): Promise<Blob> {
   const declared = Number(response.headers.get('content-length') ?? '');
   // A compressed transfer declares the compressed length, which would make the bar lie.
   const total = Number.isFinite(declared) && declared > 0 && !response.headers.get('content-encoding') ? declared : 0;
@@ -156,15 +169,8 @@ export async function fetchEnvelope(
     }
   } catch (e) {
     if (opts.signal?.aborted) throw new CancelledError();
-    throw new LinkError(
-      `The download from ${origin} stopped after ${done} bytes (${e instanceof Error ? e.message : String(e)}).` +
-        ' Try again, or download the file and drop it here.',
-    );
+    throw failure(`stopped after ${done} bytes (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (total && done !== total) {
-    throw new LinkError(`The download from ${origin} ended after ${done} of ${total} bytes. Try again, or download the file and drop it here.`);
-  }
-  // A Blob, not one big buffer: the browser may keep it out of the JS heap, and the pipeline reads
-  // large zips from it lazily.
+  if (total && done !== total) throw failure(`ended after ${done} of ${total} bytes`);
   return new Blob(chunks as Uint8Array<ArrayBuffer>[]);
 }
