@@ -13,7 +13,7 @@ import { parseTarNumber, readTar, writeTar, type TarInputFile } from '../src/jmi
 import { gunzipLimited } from '../src/jmix/archive/gzip.ts';
 import { crc32 } from '../src/jmix/archive/crc32.ts';
 import { payloadFilesFromTar } from '../src/jmix/payload-tar.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -505,7 +505,7 @@ async function decryptPayload(dir: string, keyB64: string, info: string): Promis
 
 const sha256Hex = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
 
-describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-js'))('jmix-js encrypted vector: node-tar ustar with payload/ prefix', () => {
+describeWithShared(['jmix', 'vectors', 'jmix-js'], 'jmix-js encrypted vector: node-tar ustar with payload/ prefix', () => {
   it('yields the 16 payload files, identical to the plaintext envelope', async () => {
     const v = (...p: string[]) => sharedPath('jmix', 'vectors', 'jmix-js', ...p);
     const expected = JSON.parse(readFileSync(v('expected.json'), 'utf8'));
@@ -522,7 +522,7 @@ describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-js'))('jmix-js encrypted vec
   });
 });
 
-describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-php'))('jmix-php encrypted vector: PharData files-only tar', () => {
+describeWithShared(['jmix', 'vectors', 'jmix-php'], 'jmix-php encrypted vector: PharData files-only tar', () => {
   it('matches the entry list published in expected.json', async () => {
     const v = (...p: string[]) => sharedPath('jmix', 'vectors', 'jmix-php', ...p);
     const expected = JSON.parse(readFileSync(v('expected.json'), 'utf8'));

@@ -25,7 +25,7 @@ import {
   type Producer,
 } from '../src/jmix/crypto/payload-cipher.ts';
 import type { EncryptionInfo } from '../src/jmix/types.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const sha256hex = (u: Uint8Array) => createHash('sha256').update(u).digest('hex');
 const toInfo = (e: { algorithm: string; ephemeral_public_key: string; iv: string; auth_tag?: string | null }): EncryptionInfo => ({
@@ -248,7 +248,7 @@ describe('payload cipher', () => {
   });
 });
 
-describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-js'))('real jmix-js vectors', () => {
+describeWithShared(['jmix', 'vectors', 'jmix-js'], 'real jmix-js vectors', () => {
   const v = (p: string) => sharedPath('jmix', 'vectors', 'jmix-js', p);
   const expected = JSON.parse(readFileSync(v('expected.json'), 'utf8'));
   const keys = JSON.parse(readFileSync(v('encrypted/keys.json'), 'utf8'));
@@ -294,7 +294,7 @@ describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-js'))('real jmix-js vectors'
   });
 });
 
-describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-php'))('real jmix-php vectors', () => {
+describeWithShared(['jmix', 'vectors', 'jmix-php'], 'real jmix-php vectors', () => {
   const v = (p: string) => sharedPath('jmix', 'vectors', 'jmix-php', p);
   const expected = JSON.parse(readFileSync(v('expected.json'), 'utf8'));
   const keys = JSON.parse(readFileSync(v('keys.json'), 'utf8'));

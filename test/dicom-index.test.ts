@@ -10,7 +10,7 @@ import { filterTags, listTags } from '../src/dicom/tags.ts';
 import { CancelledError } from '../src/jmix/api.ts';
 import type { PayloadFile } from '../src/jmix/types.ts';
 import type { DicomIndex, DicomSeries } from '../src/dicom/types.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const dicomParser: typeof dicomParserModule =
   (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
@@ -265,7 +265,7 @@ const REAL: Record<string, [modality: string | null, transferSyntax: string, fra
   'image_dfl.dcm': ['OT', '1.2.840.10008.1.2.1.99', 1, 512, 512],
 };
 
-describe.skipIf(!hasShared('dicom', 'real'))('indexDicom on ../shared/dicom/real', () => {
+describeWithShared(['dicom', 'real'], 'indexDicom on ../shared/dicom/real', () => {
   let index: DicomIndex;
   beforeAll(async () => {
     const root = sharedPath('dicom', 'real');
@@ -319,7 +319,7 @@ describe.skipIf(!hasShared('dicom', 'real'))('indexDicom on ../shared/dicom/real
 
 const JMIX_JS = 'jmix/vectors/jmix-js/plaintext';
 
-describe.skipIf(!hasShared(JMIX_JS))('indexDicom on the jmix-js sample DICOMs', () => {
+describeWithShared([JMIX_JS], 'indexDicom on the jmix-js sample DICOMs', () => {
   it('finds 15 files in 3 series of one study for Brown^Jane, and flags their short pixel data', async () => {
     const base = sharedPath(JMIX_JS);
     const envelope = readdirSync(base).find((n) => statSync(join(base, n)).isDirectory())!;

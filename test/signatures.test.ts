@@ -13,7 +13,7 @@ import {
   signAssertion,
   verifyAssertion,
 } from '../src/jmix/crypto/assertions.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -267,7 +267,7 @@ describe('entity assertions', () => {
   });
 });
 
-describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-php'))('real jmix-php signed/ and full/ vectors', () => {
+describeWithShared(['jmix', 'vectors', 'jmix-php'], 'real jmix-php signed/ and full/ vectors', () => {
   const v = (p: string) => sharedPath('jmix', 'vectors', 'jmix-php', p);
   const expected = JSON.parse(readFileSync(v('expected.json'), 'utf8'));
   const keys = JSON.parse(readFileSync(v('keys.json'), 'utf8'));

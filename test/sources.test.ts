@@ -14,7 +14,7 @@ import { MAX_ENTRIES } from '../src/jmix/limits.ts';
 import { isIgnoredJunk, normaliseEntryPath } from '../src/jmix/paths.ts';
 import { fileFromBlob, filesFromMap, readSource } from '../src/jmix/sources.ts';
 import { locateEnvelope } from '../src/jmix/locate.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -411,7 +411,7 @@ describe.skipIf(!haveTar)('carriers made by GNU tar', () => {
 // ---------------------------------------------------------------------------------------------
 // Published jmix-js vectors.
 
-describe.skipIf(!hasShared('jmix', 'vectors', 'jmix-js'))('jmix-js zip and tar.gz vectors', () => {
+describeWithShared(['jmix', 'vectors', 'jmix-js'], 'jmix-js zip and tar.gz vectors', () => {
   const v = (...p: string[]) => sharedPath('jmix', 'vectors', 'jmix-js', ...p);
   const expected = JSON.parse(readFileSync(v('expected.json'), 'utf8'));
   const plainId: string = expected.plaintext.envelope_id;

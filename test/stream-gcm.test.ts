@@ -17,7 +17,7 @@ import {
   type GhashEngine,
 } from '../src/jmix/crypto/stream-gcm.ts';
 import { pack, recipient, wrongRecipient } from './helpers/fixtures.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -335,7 +335,7 @@ function readVector(dir: string): { ciphertext: Uint8Array; encryption: Encrypti
   };
 }
 
-describe.skipIf(!hasShared('jmix', 'vectors'))('real producer vectors (../shared/jmix/vectors)', () => {
+describeWithShared(['jmix', 'vectors'], 'real producer vectors (../shared/jmix/vectors)', () => {
   const V = (...p: string[]) => sharedPath('jmix', 'vectors', ...p);
   const vectors = [
     { name: 'jmix-js encrypted', dir: V('jmix-js', 'encrypted', '878c0219-41be-4e3b-97b4-87627cfc6f4b.JMIX'), keys: V('jmix-js', 'encrypted', 'keys.json'), producer: 'jmix-js' as Producer, corrupt: V('jmix-js', 'corrupted', 'encrypted-ciphertext-byteflip', '878c0219-41be-4e3b-97b4-87627cfc6f4b.JMIX') },

@@ -10,7 +10,7 @@ import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { openEnvelope, type OpenResult } from '../src/jmix/index.ts';
 import type { EnvelopeSource } from '../src/jmix/types.ts';
 import { DIALECTS, pack, recipient, signingSeed, wrongRecipient } from './helpers/fixtures.ts';
-import { hasShared, sharedPath } from './shared.ts';
+import { hasShared, sharedPath, describeWithShared } from './shared.ts';
 
 const STREAM = { zip: 0, decrypt: 0 };
 const summary = async (r: OpenResult) => ({
@@ -90,7 +90,7 @@ describe.each(DIALECTS)('streamed decryption agrees with one-shot: %s', (dialect
   });
 });
 
-describe.skipIf(!hasShared('jmix', 'vectors'))('streamed decryption of the real vectors', () => {
+describeWithShared(['jmix', 'vectors'], 'streamed decryption of the real vectors', () => {
   const cases = [
     ['jmix-js', 'jmix-js/encrypted', 'jmix-js/encrypted/keys.json'],
     ['jmix-php', 'jmix-php/encrypted', 'jmix-php/keys.json'],
