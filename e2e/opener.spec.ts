@@ -200,8 +200,8 @@ test('drop a zip: summary, patient with IHI, series, sender and a trustworthy ve
   await openTab(page, 'Audit trail');
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
   await expect(page.locator('ol.timeline li').first()).toBeVisible();
-  // The hashes were computed by the worker pool, not on the page's thread.
-  expect(requests.some((u) => /\/hash-worker-[\w-]+\.js$/.test(u))).toBe(true);
+  // The envelope was opened, decrypted and hashed in the pipeline worker, not on the page's thread.
+  expect(requests.some((u) => /\/open-worker-[\w-]+\.js$/.test(u))).toBe(true);
 });
 
 test('pick a folder: "Open folder" falls back to a webkitdirectory input without showDirectoryPicker', async ({ page }) => {

@@ -55,7 +55,11 @@ const NO_APP = argv.includes('--no-app');
 const REUSE_BUILD = argv.includes('--reuse-build');
 /** Which app cases to run, e.g. `--only enc` or `--only enc-rs-1GiB` (substring of the fixture label). */
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : '';
-const APP_BUILD = join(BENCH, '.app');
+/** `--app-dir <dir>`: open this already-built app instead (e.g. a build of a patched tree). */
+const APP_DIR = argv.includes('--app-dir') ? resolve(argv[argv.indexOf('--app-dir') + 1] ?? '') : null;
+const APP_BUILD = APP_DIR ?? join(BENCH, '.app');
+/** `--forms zip` or `--forms folder`: only that form of each fixture (default both). */
+const FORMS = (argv.includes('--forms') ? (argv[argv.indexOf('--forms') + 1] ?? '').split(',') : ['zip', 'folder']).filter((f): f is 'zip' | 'folder' => f === 'zip' || f === 'folder');
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -409,13 +413,14 @@ async function main(): Promise<void> {
     await page.close();
     let appResults: AppCaseResult[] = [];
     if (!NO_APP) {
-      await buildApp(ROOT, APP_BUILD, REUSE_BUILD, log);
+      await buildApp(ROOT, APP_BUILD, REUSE_BUILD || APP_DIR !== null, log);
       appResults = await runAppCases({
         browser,
         appDir: APP_BUILD,
         fixtures: fixtures.filter((f) => !ONLY || f.label.includes(ONLY)),
         floorMsByFixture,
         runs: RUNS,
+        forms: FORMS,
         log,
       });
     }

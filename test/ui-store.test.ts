@@ -6,8 +6,6 @@ import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
 import { pickedFromDataTransfer, sourceFromPicked } from '../src/ui/dropped-files.ts';
 import { useOpener } from '../src/ui/store.ts';
-import { createHasherPool } from '../src/workers/hasher-pool.ts';
-import { inThreadHasher, toHex } from '../src/jmix/hash.ts';
 
 describe('opener store', () => {
   it('opens an encrypted envelope without a key, refuses a wrong key, accepts the right one, and closes to nothing', async () => {
@@ -101,11 +99,3 @@ describe('pickedFromDataTransfer', () => {
   });
 });
 
-describe('createHasherPool', () => {
-  it('falls back to hashing in this thread where there are no workers, with the same digest', async () => {
-    const parts = [new Uint8Array([1, 2, 3]), new Uint8Array(1000).fill(9).subarray(10, 20)];
-    const pool = createHasherPool(2);
-    expect(toHex(await pool.sha256(parts))).toBe(toHex(await inThreadHasher.sha256(parts)));
-    pool.terminate();
-  });
-});

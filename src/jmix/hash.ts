@@ -6,6 +6,21 @@ import { concatBytes } from './crypto/bytes.ts';
 export interface Hasher {
   /** SHA-256 of the concatenation of `parts`, in order. */
   sha256(parts: readonly Uint8Array[]): Promise<Uint8Array>;
+  /** An incremental SHA-256 for a stream (the browser runs it on its own worker). */
+  stream?(): Promise<StreamHash>;
+}
+
+/** Incremental SHA-256: feed chunks in order, then ask for the digest (hex). */
+export interface StreamHash {
+  update(chunk: Uint8Array): void | Promise<void>;
+  digest(): Promise<string>;
+}
+
+/** hash-wasm in the calling thread. */
+export async function inThreadStreamHash(): Promise<StreamHash> {
+  const h = await createSHA256();
+  h.init();
+  return { update: (chunk) => void h.update(chunk), digest: async () => h.digest('hex') };
 }
 
 /**

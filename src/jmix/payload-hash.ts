@@ -120,12 +120,24 @@ export async function checkPayloadHash(input: PayloadHashInput): Promise<Check> 
   };
 }
 
+/** Each producer's own recipe first: the first match ends the search, so the likely one is tried first. */
+const RECIPE_ORDER: Partial<Record<Dialect, Recipe[]>> = {
+  'jmix-rs': ['plaintext-tar', 'recipe-a', 'recipe-b', 'ciphertext'],
+  'jmix-js': ['recipe-a', 'recipe-b', 'plaintext-tar', 'ciphertext'],
+};
+const DEFAULT_ORDER: Recipe[] = ['ciphertext', 'recipe-b', 'recipe-a', 'plaintext-tar'];
+
 function recipeOrder(input: PayloadHashInput): Recipe[] {
-  const out: Recipe[] = [];
-  if (input.ciphertextHash) out.push('ciphertext');
-  if (input.plaintextTarHash) out.push('plaintext-tar');
-  if (input.payload) out.push(...((input.dialectHint === 'jmix-php' || input.dialectHint === 'spec' ? ['recipe-b', 'recipe-a'] : ['recipe-a', 'recipe-b']) as Recipe[]));
-  return out;
+  // Locked, a jmix-js or jmix-rs payload_hash is over the plaintext: hashing a (possibly huge)
+  // ciphertext first would only delay the key prompt for a recipe those producers never use.
+  if (!input.payload && (input.dialectHint === 'jmix-rs' || input.dialectHint === 'jmix-js')) return [];
+  const available: Record<Recipe, boolean> = {
+    ciphertext: !!input.ciphertextHash,
+    'plaintext-tar': !!input.plaintextTarHash,
+    'recipe-a': !!input.payload,
+    'recipe-b': !!input.payload,
+  };
+  return (RECIPE_ORDER[input.dialectHint] ?? DEFAULT_ORDER).filter((r) => available[r]);
 }
 
 async function compute(recipe: Recipe, input: PayloadHashInput, hasher: Hasher): Promise<string | null> {

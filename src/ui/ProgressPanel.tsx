@@ -10,7 +10,8 @@ export function ProgressPanel({ inline = false }: { inline?: boolean }) {
   const done = download?.done ?? progress?.done ?? 0;
   const total = download?.total ?? progress?.total ?? 0;
   const pct = percent(done, total);
-  const unit = !download && progress?.stage === 'indexing' ? 'files' : 'bytes';
+  // The core counts files while verifying and indexing, bytes while reading and decrypting.
+  const unit = !download && (progress?.stage === 'indexing' || progress?.stage === 'verifying') ? 'files' : 'bytes';
   const amount =
     unit === 'files'
       ? total > 0 ? `${done} of ${total} files` : `${done} files`

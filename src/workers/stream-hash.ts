@@ -1,0 +1,47 @@
+// A StreamHash whose work happens on a dedicated worker. Chunks are copied (the caller keeps using
+// its buffer) and the copies transferred; at most MAX_QUEUED bytes wait in the worker, so a slow
+// hash slows the producer rather than filling memory.
+import type { StreamHash } from '../jmix/hash.ts';
+
+const MAX_QUEUED = 32 * 1024 * 1024;
+
+export async function workerStreamHash(): Promise<StreamHash> {
+  const worker = new Worker(new URL('./stream-hash-worker.ts', import.meta.url), { type: 'module', name: 'jmix-stream-hash' });
+  let queued = 0;
+  let drained: (() => void) | null = null;
+  let onDigest: ((hex: string) => void) | null = null;
+  let failure: Error | null = null;
+  worker.onmessage = (ev: MessageEvent<{ type: 'ack'; bytes: number } | { type: 'digest'; hex: string }>) => {
+    if (ev.data.type === 'ack') {
+      queued -= ev.data.bytes;
+      if (queued <= MAX_QUEUED / 2 && drained) {
+        drained();
+        drained = null;
+      }
+    } else onDigest?.(ev.data.hex);
+  };
+  worker.onerror = (ev) => {
+    failure = new Error(`The hashing worker stopped: ${ev.message || 'unknown error'}`);
+    drained?.();
+  };
+  return {
+    async update(chunk) {
+      if (failure) throw failure;
+      const copy = chunk.slice();
+      queued += copy.length;
+      worker.postMessage({ type: 'update', chunk: copy }, [copy.buffer]);
+      if (queued > MAX_QUEUED) await new Promise<void>((resolve) => (drained = resolve));
+      if (failure) throw failure;
+    },
+    digest() {
+      return new Promise<string>((resolve, reject) => {
+        if (failure) return reject(failure);
+        onDigest = (hex) => {
+          worker.terminate();
+          resolve(hex);
+        };
+        worker.postMessage({ type: 'digest' });
+      });
+    },
+  };
+}
