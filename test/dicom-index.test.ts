@@ -378,3 +378,19 @@ describe('listTags (tag inspector)', () => {
     expect(() => listTags(new TextEncoder().encode('hello world'))).toThrow();
   });
 });
+
+describe('indexDicom on Blob-held files (header read from a prefix)', () => {
+  it('builds the same model as from whole files, short pixel data included', async () => {
+    const study = syntheticStudy({ seed: 3, ctSlices: 4, ctSize: 256, mrSlices: 2, mrSize: 64, usFrames: 3 });
+    // One CT file cut short inside its pixel data: the prefix path must still see it is short.
+    const files = study.files.map((f, i) => ({ path: f.path, bytes: i === 0 ? f.bytes.subarray(0, f.bytes.length - 1000) : f.bytes }));
+    const whole = await indexDicom(payload(files));
+    const blobs = await indexDicom(files.map((f) => ({ path: f.path, size: f.bytes.length, blob: new Blob([f.bytes as Uint8Array<ArrayBuffer>]), bytes: async () => f.bytes })));
+    const shape = (d: DicomIndex) => ({
+      studies: d.studies.map((s) => ({ uid: s.studyUid, series: s.series.map((se) => ({ uid: se.seriesUid, order: se.orderedBy, frames: se.frames.map((f) => `${f.path}#${f.frame}`) })) })),
+      problems: d.problems.map((p) => p.message),
+    });
+    expect(shape(blobs)).toEqual(shape(whole));
+    expect(whole.problems.some((p) => /Pixel Data holds/.test(p.message))).toBe(true);
+  });
+});

@@ -243,16 +243,20 @@ function parse(bytes: Uint8Array, transferSyntax: string | null): DataSet {
 }
 
 /** Parse the header of one payload file. `path` is only used in messages. Never throws. */
-export function parseDicomHeader(bytes: Uint8Array, path: string): HeaderResult {
+/**
+ * `bytes` may be only the start of a larger file (`fileSize` bytes in all): enough for the header,
+ * which is all that is read; the pixel data is then measured against the real size.
+ */
+export function parseDicomHeader(bytes: Uint8Array, path: string, fileSize = bytes.length): HeaderResult {
   try {
-    return readHeader(bytes, path);
+    return readHeader(bytes, path, fileSize);
   } catch (e) {
     // Last line of defence: dicom-parser throws strings and objects from many places.
     return fail('unreadable', `DICOM header could not be read: ${errorText(e)}`);
   }
 }
 
-function readHeader(bytes: Uint8Array, path: string): HeaderResult {
+function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderResult {
   let data = bytes;
   let part10 = hasDicmMarker(bytes);
   let bareTransferSyntax: string | null = null;
@@ -348,7 +352,7 @@ function readHeader(bytes: Uint8Array, path: string): HeaderResult {
       : null;
   const undefinedLength = pixel.hadUndefinedLength === true;
   const pixelDataLength = undefinedLength ? null : pixel.length;
-  const pixelDataAvailable = Math.max(0, ds.byteArray.length - pixel.dataOffset);
+  const pixelDataAvailable = Math.max(0, ds.byteArray.length + (fileSize - bytes.length) - pixel.dataOffset);
   if (!undefinedLength && expectedPixelBytes !== null) {
     const have = Math.min(pixel.length, pixelDataAvailable);
     if (have < expectedPixelBytes) {

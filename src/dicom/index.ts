@@ -129,6 +129,19 @@ function compareSeries(a: DicomSeries, b: DicomSeries): number {
   return a.seriesUid < b.seriesUid ? -1 : a.seriesUid > b.seriesUid ? 1 : 0;
 }
 
+/** Files held as Blobs are read only as far as their header: a 1 GiB series need not be read twice. */
+const HEADER_PREFIX_BYTES = 128 * 1024;
+
+async function readAndParse(file: PayloadFile): Promise<ReturnType<typeof parseDicomHeader>> {
+  if (file.blob && file.size > HEADER_PREFIX_BYTES) {
+    const head = new Uint8Array(await file.blob.slice(0, HEADER_PREFIX_BYTES).arrayBuffer());
+    const parsed = parseDicomHeader(head, file.path, file.size);
+    if (parsed.ok) return parsed;
+    // A header longer than the prefix (or a deflated dataset): read the whole file after all.
+  }
+  return parseDicomHeader(await file.bytes(), file.path);
+}
+
 export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}): Promise<DicomIndex> {
   const nonDicom: DicomIndex['nonDicom'] = [];
   const dicomdir: string[] = [];
@@ -139,9 +152,9 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
   for (let i = 0; i < files.length; i++) {
     throwIfAborted(opts.signal);
     const file = files[i]!;
-    let bytes: Uint8Array;
+    let parsed: ReturnType<typeof parseDicomHeader>;
     try {
-      bytes = await file.bytes();
+      parsed = await readAndParse(file);
     } catch (e) {
       const reason = `could not be read: ${e instanceof Error ? e.message : String(e)}`;
       nonDicom.push({ path: file.path, reason });
@@ -149,7 +162,6 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
       opts.onProgress?.(i + 1, files.length);
       continue;
     }
-    const parsed = parseDicomHeader(bytes, file.path);
     if (!parsed.ok) {
       if (parsed.kind === 'dicomdir') {
         dicomdir.push(file.path);
