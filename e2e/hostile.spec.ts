@@ -12,11 +12,18 @@ import { normaliseEntryPath } from '../src/jmix/paths.ts';
 import { guardNetworkAndErrors, verdict } from './support/app.ts';
 
 const CATEGORIES: HostileCategory[] = ['archive', 'json', 'crypto', 'integrity', 'dicom', 'markup'];
+// The verdict line starts with its icon; the words for a failure are fixed, a warning names its reason.
 const VERDICT_TEXT = {
-  fail: /Damaged or altered|Could not be decrypted/,
-  warn: /Encrypted|Could not verify|Opened with|warning/i,
-  pass: /Genuine and complete/,
+  fail: /^✗\s+(Damaged or altered|Could not be decrypted)/,
+  warn: /^!\s+(?!.*(Genuine and complete|Damaged or altered|Could not be decrypted))\S/,
+  pass: /^✓\s+Genuine and complete/,
 } as const;
+/** plainText values the core carries but the screen does not show, and why. */
+const NOT_SHOWN: Record<string, string> = {
+  'envelope.manifest.unknownFields./x-note': 'unknown manifest fields are listed only in the downloadable report',
+  'report.checks[].data.fingerprint': 'check data is in the downloadable report; the screen shows the fingerprint in upper-case hex form',
+  'dicom.studies.0.patient.name': "the envelope's own patient name is shown in preference to the DICOM one",
+}
 
 let cases: HostileCase[] = [];
 let dir = '';
@@ -84,13 +91,12 @@ async function backToStart(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Open envelope' })).toBeVisible();
 }
 
-async function pick(page: Page, c: HostileCase, on: { kind: 'file' | 'folder'; path: string }): Promise<void> {
+async function pick(page: Page, on: { kind: 'file' | 'folder'; path: string }): Promise<void> {
   // The previous case's message may still be on screen: mark it, so only a new one counts.
   await page.evaluate(() => document.querySelector('.error-box')?.setAttribute('data-stale', ''));
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: on.kind === 'file' ? 'Open envelope' : 'Open folder' }).click();
   await (await chooser).setFiles(on.path);
-  void c;
 }
 
 const startError = (page: Page) => page.locator('.error-box:not([data-stale])');
@@ -112,7 +118,6 @@ async function enterKey(page: Page, key: string): Promise<'typed' | 'blank'> {
     await expect(page.getByRole('button', { name: 'Decrypt' })).toBeDisabled();
     return 'blank';
   }
-  const before = (await verdict(page).textContent()) ?? '';
   if (key.includes('\n')) {
     // A multi-line key (a PEM block) does not fit a one-line field: it comes from a key file.
     const chooser = page.waitForEvent('filechooser');
@@ -122,9 +127,9 @@ async function enterKey(page: Page, key: string): Promise<'typed' | 'blank'> {
     await field.fill(key);
     await page.getByRole('button', { name: 'Decrypt' }).click();
   }
-  // Done when the verdict changed or the prompt says why the key did not work.
+  // Done when the prompt is gone (decrypted) or says why the key did not work.
   await expect
-    .poll(async () => (await page.locator('.key-prompt [role="alert"]').count()) > 0 || ((await verdict(page).textContent()) ?? '') !== before, { timeout: 30_000 })
+    .poll(async () => (await page.locator('.key-prompt').count()) === 0 || (await page.locator('.key-prompt [role="alert"]').count()) > 0, { timeout: 30_000 })
     .toBe(true);
   await expect(page.locator('.progress-panel')).toHaveCount(0, { timeout: 30_000 });
   return 'typed';
@@ -149,8 +154,8 @@ async function allShownText(page: Page): Promise<string> {
 async function runCase(page: Page, c: HostileCase): Promise<void> {
   const at = `[${c.id}] ${c.description}`;
   const scriptsBefore = await page.evaluate(() => document.scripts.length);
-  await pick(page, c, await materialise(c));
-  let screen = await settled(page);
+  await pick(page, await materialise(c));
+  const screen = await settled(page);
   if (screen === 'envelope' && c.key !== undefined && (await keyField(page).isVisible())) {
     await enterKey(page, c.key);
   }
@@ -160,13 +165,13 @@ async function runCase(page: Page, c: HostileCase): Promise<void> {
     // Stopped at once (start screen), or, for a key that cannot be used, next to the key field.
     const where = screen === 'error' ? startError(page).locator('p') : keyAlert;
     await expect.soft(where, `${at}: the specific message`).toHaveText(exp.messageMatches, { timeout: 1_000 });
-    const said = (await where.textContent().catch(() => '')) ?? '';
+    const said = (await where.textContent({ timeout: 1_000 }).catch(() => '')) ?? '';
     expect.soft(said.length, `${at}: a message a person can act on: "${said}"`).toBeGreaterThan(40);
   } else {
-    expect.soft(screen, `${at}: opened, not refused: ${await startError(page).textContent().catch(() => '')}`).toBe('envelope');
+    expect.soft(screen, `${at}: opened, not refused: ${screen === 'error' ? await startError(page).textContent() : ''}`).toBe('envelope');
     if (screen === 'envelope') {
       const v = verdict(page);
-      const shown = ((await v.textContent()) ?? '').trim();
+      const shown = ((await v.textContent({ timeout: 5_000 })) ?? '').trim();
       expect.soft(shown, `${at}: verdict`).toMatch(VERDICT_TEXT[exp.verdict]);
       await expect.soft(v, `${at}: verdict class`).toHaveClass(new RegExp(`verdict--${exp.verdict}\\b`));
       if (!c.control) expect.soft(shown, `${at}: a damaged or forged envelope shown as genuine`).not.toMatch(/Genuine and complete/);
@@ -185,7 +190,7 @@ async function runCase(page: Page, c: HostileCase): Promise<void> {
         for (const t of c.plainText ?? []) {
           // Shown somewhere, character for character, as text; control characters aside (the UI may drop them).
           const printable = t.value.replace(/[\u0000-\u001f\u007f]/g, '');
-          if (t.at.startsWith('envelope.manifest.unknownFields') || t.at.startsWith('report.checks')) continue;
+          if (NOT_SHOWN[t.at]) continue;
           expect.soft(text.replace(/[\u0000-\u001f\u007f]/g, ''), `${at}: ${t.at} shown as literal text`).toContain(printable);
         }
       }
@@ -207,7 +212,6 @@ async function runCase(page: Page, c: HostileCase): Promise<void> {
   await backToStart(page);
   await page.getByRole('button', { name: 'Open envelope' }).focus();
   await expect.soft(page.getByRole('button', { name: 'Open envelope' }), `${at}: the start screen takes focus`).toBeFocused();
-  screen = 'error';
 }
 
 for (const category of CATEGORIES) {

@@ -18,18 +18,25 @@ export const MIME: Record<string, string> = {
   '.zip': 'application/zip',
 };
 
-/** The strict policy of docs/DEPLOY.md; `connectExtra` widens connect-src (e.g. a JMIX server over http). */
+/**
+ * The strict policy of docs/DEPLOY.md, the same as index.html's <meta> baseline plus frame-ancestors
+ * (which only a header can carry). `connectExtra` widens connect-src (e.g. a JMIX server over http);
+ * the page's own <meta> policies still narrow connect-src to the link's origin (src/ui/csp.ts).
+ */
 export function contentSecurityPolicy(connectExtra: string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self' blob:",
-    `connect-src 'self' https: ${connectExtra.join(' ')}`.trim(),
-    "img-src 'self' blob: data:",
     "style-src 'self' 'unsafe-inline'",
-    'frame-src blob:',
+    "img-src 'self' blob: data:",
+    "font-src 'self' data:",
+    `connect-src 'self' blob: https: ${connectExtra.join(' ')}`.trim(),
     "object-src 'none'",
     "base-uri 'self'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
   ].join('; ');
 }
 

@@ -70,14 +70,18 @@ export function SeriesBrowser(props: {
                 type="button"
                 className="jv-series-button"
                 aria-current={i === selected ? 'true' : undefined}
-                aria-label={`Series ${series.seriesNumber ?? i + 1}: ${series.modality ?? 'unknown modality'}, ${series.description ?? 'no description'}, ${count} image${count === 1 ? '' : 's'}`}
                 data-testid="series-button"
                 onClick={() => onSelect(i)}
               >
                 <Thumbnail entry={entry} readFile={readFile} />
+                {/* The name is the visible text plus hidden words around it, so speech input can use
+                    what is on screen ("CT", the description) and a screen reader hears "Series 2: CT, ...". */}
+                <span className="jv-visually-hidden">Series {series.seriesNumber ?? i + 1}: </span>
                 <span className="jv-series-text">
                   <span className="jv-series-modality">{series.modality ?? '—'}</span>
+                  <span className="jv-visually-hidden">, </span>
                   <span className="jv-series-desc">{series.description ?? '(no description)'}</span>
+                  <span className="jv-visually-hidden">, </span>
                   <span className="jv-series-count">
                     {count} image{count === 1 ? '' : 's'}
                   </span>

@@ -136,6 +136,14 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
     let engine: RenderingEngine | null = null;
     let toolGroupId: string | null = null;
     let resizeObserver: ResizeObserver | null = null;
+    // Cornerstone's keyboard listener on the viewport cancels every key, Tab included, which traps
+    // keyboard users in the viewport. Tab is stopped on the way down (capture on the parent), so it
+    // never reaches that listener and moves focus as usual.
+    const stage = element.parentElement;
+    const letTabThrough = (e: globalThis.KeyboardEvent) => {
+      if (e.key === 'Tab' && e.target === element) e.stopPropagation();
+    };
+    stage?.addEventListener('keydown', letTabThrough, true);
 
     const onRender = () => {
       syncView();
@@ -168,6 +176,9 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
         element,
         defaultOptions: { background: [0, 0, 0] },
       });
+      // Cornerstone sets tabindex=-1 on the element it enables, which takes the viewport out of the
+      // Tab order: keyboard users need it there to reach the shortcut keys.
+      element.tabIndex = 0;
       toolGroupCounter += 1;
       toolGroupId = `jmix-tools-${toolGroupCounter}`;
       const group = ToolGroupManager.createToolGroup(toolGroupId);
@@ -205,6 +216,7 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
 
     return () => {
       cancelled = true;
+      stage?.removeEventListener('keydown', letTabThrough, true);
       setEngineReady(false);
       resizeObserver?.disconnect();
       for (const ev of [Enums.Events.IMAGE_RENDERED, Enums.Events.VOI_MODIFIED, Enums.Events.STACK_NEW_IMAGE, Enums.Events.CAMERA_MODIFIED]) {
