@@ -99,7 +99,7 @@ function recorder(encrypted: boolean): void {
       const series = document.querySelectorAll('[data-testid="series-button"]');
       if (series.length) {
         mark('firstSeries');
-        rec.seriesLabel = Array.from(series, (s) => s.getAttribute('aria-label') ?? '').join(' | ');
+        rec.seriesLabel = Array.from(series, (s) => (s.textContent ?? '').replace(/\s+/g, ' ').trim()).join(' | ');
       }
     }
   };
