@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { packEnvelope, toZip, type PackOptions } from '../scripts/lib/pack.ts';
 import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { dropFile } from './support/app.ts';
 
 const IHI = '8003608166690503';
 const SHOTS = process.env.ENVELOPE_SCREENSHOTS; // a folder: save the screens for a person to look at
@@ -103,21 +104,6 @@ test.afterEach(async () => {
 const verdict = (page: Page) => page.getByRole('status', { name: 'Can it be trusted?' });
 const tab = (page: Page, name: string) => page.getByRole('tab', { name });
 
-async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, data }) => {
-      const bin = atob(data);
-      const u8 = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-      const dt = new DataTransfer();
-      dt.items.add(new File([u8], name));
-      return dt;
-    },
-    { name, data: Buffer.from(bytes).toString('base64') },
-  );
-  await page.dispatchEvent('.app', 'dragover', { dataTransfer });
-  await page.dispatchEvent('.app', 'drop', { dataTransfer });
-}
 
 /** Pixel statistics of the drawn canvas: a page of text is mostly white with some dark ink. */
 async function canvasInk(page: Page, selector: string): Promise<{ width: number; height: number; dark: number; light: number }> {

@@ -12,6 +12,7 @@ import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { writeFolder } from '../scripts/lib/pack-node.ts';
 import { packEnvelope, toTarGz, toZip, type PackOptions } from '../scripts/lib/pack.ts';
 import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { dropFile } from './support/app.ts';
 
 const IHI = '8003608166690503';
 const SHARED_VECTORS = resolve(import.meta.dirname, '../../shared/jmix/vectors/jmix-js');
@@ -140,22 +141,6 @@ const NOT_BAD = /^(?!.*(Damaged|Could not be decrypted)).+$/;
 /** The envelope's details sit in tabs; a test opens the one it reads, as a person would. */
 const openTab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
 
-/** Drop a file on the page the way a browser does: dragover, then drop with a DataTransfer. */
-async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, data }) => {
-      const bin = atob(data);
-      const u8 = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-      const dt = new DataTransfer();
-      dt.items.add(new File([u8], name));
-      return dt;
-    },
-    { name, data: b64(bytes) },
-  );
-  await page.dispatchEvent('.app', 'dragover', { dataTransfer });
-  await page.dispatchEvent('.app', 'drop', { dataTransfer });
-}
 
 async function openWithPicker(page: Page, path: string): Promise<void> {
   const chooser = page.waitForEvent('filechooser');

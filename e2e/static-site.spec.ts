@@ -11,6 +11,7 @@ import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
 import { formatBytes } from '../src/ui/format.ts';
 import { startDistServer, type DistServer } from '../scripts/serve-dist.ts';
+import { dropFile } from './support/app.ts';
 
 // JMIX_DIST lets a run use a private build (other builds may rewrite dist/ meanwhile).
 const DIST = resolve(process.env.JMIX_DIST ?? resolve(import.meta.dirname, '..', 'dist'));
@@ -180,21 +181,6 @@ async function waitForServiceWorker(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 }
 
-async function dropZip(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, data }) => {
-      const bin = atob(data);
-      const u8 = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-      const dt = new DataTransfer();
-      dt.items.add(new File([u8], name));
-      return dt;
-    },
-    { name, data: Buffer.from(bytes).toString('base64') },
-  );
-  await page.dispatchEvent('.app', 'dragover', { dataTransfer });
-  await page.dispatchEvent('.app', 'drop', { dataTransfer });
-}
 
 test.describe('static site under a sub-path', () => {
   test('every demo opens from the start screen, with its verdict', async ({ page }) => {
@@ -328,7 +314,7 @@ test.describe('offline and updates', () => {
     await expectRendered(page);
     await closeEnvelope(page);
 
-    await dropZip(page, 'dropped.zip', droppedZip);
+    await dropFile(page, 'dropped.zip', droppedZip);
     await expect(verdict(page)).toHaveText(NOT_BAD);
     await expect(page.getByRole('heading', { name: /Envelope/ })).toContainText('55555555-5555-4555-8555-555555555555');
     await expectRendered(page);

@@ -37,3 +37,20 @@ export function guardNetworkAndErrors(test: TestType<any, any>): void {
     expect(errors, 'page errors').toEqual([]);
   });
 }
+
+/** Drop a file on the page the way a browser does: dragover, then drop with a DataTransfer. */
+export async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, data }) => {
+      const bin = atob(data);
+      const u8 = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([u8], name));
+      return dt;
+    },
+    { name, data: Buffer.from(bytes).toString('base64') },
+  );
+  await page.dispatchEvent('.app', 'dragover', { dataTransfer });
+  await page.dispatchEvent('.app', 'drop', { dataTransfer });
+}
