@@ -2,7 +2,7 @@
 // keyboard shortcuts (OHIF conventions), measurements, cine, tag inspector, PNG export.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Enums, eventTarget, type RenderingEngine, type StackViewport } from '@cornerstonejs/core';
-import { annotation, Enums as ToolEnums, ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
+import { annotation, Enums as ToolEnums, ToolGroupManager } from '@cornerstonejs/tools';
 import type { DicomStudy } from '../dicom/types.ts';
 import { createRenderingEngine, imageIdsForFrames, initCornerstone, isCpuRendering, TOOL_NAMES } from './cornerstone.ts';
 import { SeriesBrowser } from './SeriesBrowser.tsx';
@@ -254,12 +254,6 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
       if (cancelled) return;
       vp.render();
       syncView();
-      // Decode the slices around the current one ahead of scrolling (Cornerstone's own prefetcher).
-      try {
-        toolUtilities.stackContextPrefetch.enable(vp.element);
-      } catch {
-        /* prefetch is an optimisation; the stack works without it */
-      }
     })().catch((e: unknown) => {
       if (!cancelled) setStatus({ kind: 'error', message: explainDecodeError(e) });
     });
