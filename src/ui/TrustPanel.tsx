@@ -3,6 +3,8 @@
 import type { Check, CheckStatus, VerificationReport } from '../jmix/types.ts';
 import { safeFileName, saveBlob } from './download.ts';
 import { STATUS_ICON, STATUS_TEXT, verdictAdvice, verdictSentence } from './format.ts';
+import { useState } from 'react';
+import { useOpener } from './store.ts';
 
 const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✗' } as const;
 
@@ -97,11 +99,43 @@ export function TrustChecks({ report }: { report: VerificationReport }) {
           </ul>
         </details>
       )}
+      <TrustedKeyForm />
       <div className="actions">
         <button type="button" onClick={download}>
           Download report (JSON)
         </button>
       </div>
     </section>
+  );
+}
+
+/**
+ * A key carried in the envelope only proves the manifest is intact; a key the user got from the
+ * sender another way proves who signed it. Pasting it re-checks the signature against it.
+ */
+function TrustedKeyForm() {
+  const [value, setValue] = useState('');
+  const trustKey = useOpener((s) => s.trustKey);
+  const message = useOpener((s) => s.trustedKeyMessage);
+  const trusted = useOpener((s) => s.trustedKeys);
+  return (
+    <form
+      className="trusted-key"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void trustKey(value);
+      }}
+    >
+      <label htmlFor="trusted-key-input">Sender's public key you trust (optional)</label>
+      <p className="hint" id="trusted-key-hint">
+        If the sender gave you their signing key (Ed25519, base64) by another route, paste it: the signature is then checked against it, not only against the key inside the envelope.
+      </p>
+      <input id="trusted-key-input" type="text" autoComplete="off" spellCheck={false} aria-describedby="trusted-key-hint" value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit" disabled={!value.trim()}>
+        Check with this key
+      </button>
+      {message && <p role="alert">{message}</p>}
+      {trusted.length > 0 && <p className="hint">{trusted.length} trusted key(s) in use for this session.</p>}
+    </form>
   );
 }

@@ -13,6 +13,10 @@ export interface OpenerState {
   source: EnvelopeSource | null;
   /** Key for the current source; in memory only. */
   key: OpenerKey | null;
+  /** Ed25519 public keys (base64) the user trusts for manifest.jws; for this page's life only. */
+  trustedKeys: string[];
+  /** Why the last trusted key could not be used. */
+  trustedKeyMessage: string | null;
   busy: boolean;
   /** The link download, while it runs. */
   download: (DownloadProgress & { src: string }) | null;
@@ -30,6 +34,8 @@ export interface OpenerState {
 
   openSource(source: EnvelopeSource, key?: OpenerKey | null): Promise<void>;
   tryKey(key: OpenerKey): Promise<void>;
+  /** Check the open envelope's signature again, trusting this Ed25519 public key. */
+  trustKey(publicKey: string): Promise<void>;
   openLink(link: EnvelopeLink): Promise<void>;
   showApiLink(link: ApiLink): void;
   /** Download the `apiLink` envelope (after the user confirmed) and open it. The token is not kept. */
@@ -73,6 +79,8 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   result: null,
   error: null,
   keyMessage: null,
+  trustedKeys: [],
+  trustedKeyMessage: null,
   viewerLoaded: false,
   dragging: false,
   apiLink: null,
@@ -89,6 +97,19 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     if (!source) return;
     const run = startRun();
     set({ key, busy: true, progress: null, error: null, keyMessage: null });
+    await runOpen(run, source, key);
+  },
+
+  async trustKey(publicKey) {
+    const { source, key, trustedKeys } = get();
+    if (!source) return;
+    const text = publicKey.trim();
+    if (publicKeyLength(text) !== 32) {
+      set({ trustedKeyMessage: 'That is not an Ed25519 public key: paste the 32-byte key in base64 (44 characters, as it appears in signing_key.public_key).' });
+      return;
+    }
+    const run = startRun();
+    set({ trustedKeys: [...new Set([...trustedKeys, text])], trustedKeyMessage: null, busy: true, progress: null, error: null });
     await runOpen(run, source, key);
   },
 
@@ -187,6 +208,7 @@ async function runOpen(run: { id: number; signal: AbortSignal }, source: Envelop
     // The whole pipeline (unpack, decrypt, hash, DICOM headers) runs in a worker: the page stays live.
     const result = await openEnvelopeInWorker(source, {
       ...(key !== null ? { key } : {}),
+      trustedPublicKeys: useOpener.getState().trustedKeys,
       signal: run.signal,
       onProgress: (p) => {
         if (run.id === runId) set({ progress: p });
@@ -214,5 +236,15 @@ async function purgeViewerCaches(): Promise<void> {
     (await load()).purgeCornerstone?.();
   } catch {
     // Purging is best effort: the references above are already dropped.
+  }
+}
+
+/** Bytes in a base64 or base64url key, or -1 when it is not base64 at all. */
+function publicKeyLength(text: string): number {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return -1;
+  try {
+    return atob(text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '').padEnd(Math.ceil(text.replace(/=+$/, '').length / 4) * 4, '=')).length;
+  } catch {
+    return -1;
   }
 }
