@@ -43,7 +43,7 @@ if (v) {
 } else totals.failed++;
 
 if (step('build', 'npm', ['run', 'build'])) {
-  step('browser tests', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' });
+  step('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' });
   const p = readJson('test-results/playwright.json');
   if (p?.stats) {
     totals.passed += p.stats.expected + (p.stats.flaky ?? 0);
