@@ -3,7 +3,7 @@
 // Free of globals (no DOM, no Node) so it can run in a worker.
 import type { PayloadFile, Problem } from '../jmix/types.ts';
 import { throwIfAborted } from '../jmix/api.ts';
-import { parseDicomHeader, type ParsedInstance } from './header.ts';
+import { parseDicomHeader, type HeaderResult, type ParsedInstance } from './header.ts';
 import type { DicomFrame, DicomIndex, DicomInstance, DicomSeries, DicomStudy } from './types.ts';
 
 export const UNKNOWN_STUDY = 'unknown-study';
@@ -12,6 +12,11 @@ const UNKNOWN_STUDY_DESCRIPTION = 'Unknown study (no Study Instance UID)';
 const UNKNOWN_SERIES_DESCRIPTION = 'Unknown series (no Series Instance UID)';
 
 export interface IndexOptions {
+  /**
+   * Headers already parsed by path (from the first HEADER_PREFIX_BYTES of each file, e.g. while the
+   * payload streamed past): those files are not read again unless their header ran past the prefix.
+   */
+  parsed?: ReadonlyMap<string, HeaderResult>;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -130,9 +135,11 @@ function compareSeries(a: DicomSeries, b: DicomSeries): number {
 }
 
 /** Files held as Blobs are read only as far as their header: a 1 GiB series need not be read twice. */
-const HEADER_PREFIX_BYTES = 128 * 1024;
+export const HEADER_PREFIX_BYTES = 128 * 1024;
 
-async function readAndParse(file: PayloadFile): Promise<ReturnType<typeof parseDicomHeader>> {
+async function readAndParse(file: PayloadFile, parsed?: HeaderResult): Promise<HeaderResult> {
+  if (parsed?.ok) return parsed.instance.path === file.path ? parsed : { ...parsed, instance: { ...parsed.instance, path: file.path } };
+  if (parsed && file.size <= HEADER_PREFIX_BYTES) return parsed;
   if (file.blob && file.size > HEADER_PREFIX_BYTES) {
     const head = new Uint8Array(await file.blob.slice(0, HEADER_PREFIX_BYTES).arrayBuffer());
     const parsed = parseDicomHeader(head, file.path, file.size);
@@ -154,7 +161,7 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
     const file = files[i]!;
     let parsed: ReturnType<typeof parseDicomHeader>;
     try {
-      parsed = await readAndParse(file);
+      parsed = await readAndParse(file, opts.parsed?.get(file.path));
     } catch (e) {
       const reason = `could not be read: ${e instanceof Error ? e.message : String(e)}`;
       nonDicom.push({ path: file.path, reason });

@@ -27,6 +27,10 @@ export interface OpenOptions {
    * an encrypted payload decrypted chunk by chunk. Defaults: 256 MiB and 64 MiB (tests lower them).
    */
   streamAbove?: { zip?: number; decrypt?: number };
+  /** Ciphertext bytes per chunk on the streamed path (default DEFAULT_CHUNK_SIZE; tests make it small). */
+  streamChunkBytes?: number;
+  /** Streamed payloads up to this many bytes stay in memory, larger ones go to Blobs (default: a quarter of device memory). */
+  streamInMemoryUpTo?: number;
 }
 
 export interface OpenResult {

@@ -1,7 +1,8 @@
 // The one pipeline: source -> carrier files -> located envelope -> (decrypt) -> verify -> model.
 // Integrity and decryption failures never throw: they become checks in the report, and the verdict
 // follows from the checks. Only input that cannot be used at all throws an EnvelopeError.
-import { indexDicom } from '../dicom/index.ts';
+import { HEADER_PREFIX_BYTES, indexDicom } from '../dicom/index.ts';
+import { parseDicomHeader, type HeaderResult } from '../dicom/header.ts';
 import type { DicomIndex } from '../dicom/types.ts';
 import { EnvelopeError, throwIfAborted, type OpenOptions, type OpenResult, type Progress } from './api.ts';
 import { verifyAssertion } from './crypto/assertions.ts';
@@ -17,7 +18,7 @@ import { checkFilesJson, checkPayloadHash } from './payload-hash.ts';
 import { payloadFilesFromTar } from './payload-tar.ts';
 import { auditSchema, filesSchema, manifestSchema, metadataSchema, validate } from './schema.ts';
 import { readSource } from './sources.ts';
-import { blobPayloadFile, decryptPayloadStreaming, hashBlob, STREAM_DECRYPT_BYTES } from './stream-decrypt.ts';
+import { streamedPayloadFile, decryptPayloadStreaming, hashBlob, STREAM_DECRYPT_BYTES } from './stream-decrypt.ts';
 import type { Check, Dialect, Envelope, EntryFile, FilesJsonEntry, PayloadFile, Problem } from './types.ts';
 import { buildReport } from './verdict.ts';
 
@@ -97,6 +98,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   let ciphertextHash: (() => Promise<string>) | null = null;
   let plaintextTarHash: (() => Promise<string>) | null = null;
   let streamedFileHashes: Map<string, string> | null = null;
+  let streamedHeaders: Map<string, HeaderResult> | undefined;
   let decryption: Envelope['decryption'] = null;
   let hkdfProducer: 'jmix-js' | 'jmix-rs' | 'jmix-php' | null = null;
   let tarLayout: 'payload-prefix' | 'dot-root' | 'files-only' | null = null;
@@ -137,6 +139,10 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
               hasher,
               wantCiphertextHash: !looksJs && ciphertextName !== 'payload.enc',
               wantTarHash: ciphertextName === 'payload.enc',
+              // DICOM headers are parsed as the files stream past, so indexing reads nothing back.
+              ...(options.streamChunkBytes ? { chunkSize: options.streamChunkBytes } : {}),
+              ...(options.streamInMemoryUpTo !== undefined ? { inMemoryUpTo: options.streamInMemoryUpTo } : {}),
+              inspect: { bytes: HEADER_PREFIX_BYTES, file: (name, head, size) => parseDicomHeader(head, name, size) },
               signal,
               onProgress: (done, total) => progress({ stage: 'decrypting', done, total }),
             });
@@ -144,7 +150,8 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
             if (cipherHex) ciphertextHash = async () => cipherHex;
             plaintextTarHash = tarHash ? async () => tarHash : null;
             streamedFileHashes = s.fileHashes;
-            payload = [...s.files].map(([p, blob]) => blobPayloadFile(p, blob));
+            streamedHeaders = s.inspected;
+            payload = [...s.files].map(([p, x]) => streamedPayloadFile(p, x));
             out = { infoString: s.infoString, producer: s.producer, tagSource: 'manifest' };
             tarProblems = s.problems;
             tarLayout = s.layout;
@@ -280,7 +287,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   if (payload) {
     progress({ stage: 'indexing', done: 0, total: payload.length });
     const candidates = payload.filter((f) => f.path !== 'metadata.json' && f.path !== 'files.json' && !f.path.startsWith('files/') && !f.path.startsWith('preview/'));
-    dicom = await indexDicom(candidates, { signal, onProgress: (done, total) => progress({ stage: 'indexing', done, total }) });
+    dicom = await indexDicom(candidates, { ...(streamedHeaders ? { parsed: streamedHeaders } : {}), signal, onProgress: (done, total) => progress({ stage: 'indexing', done, total }) });
     problems.push(...dicom.problems);
   }
   checks.push(dicomCheck(dicom, encrypted && payload === null));

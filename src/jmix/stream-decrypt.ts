@@ -9,18 +9,42 @@ import { throwIfAborted } from './api.ts';
 import { TarParser, type TarEntryHeader } from './archive/tar.ts';
 import { DecryptError, HKDF_INFO, parseEncryptionParams, type Producer } from './crypto/payload-cipher.ts';
 import { createGcmDecryptor, deriveStreamKey, DEFAULT_CHUNK_SIZE, findInfoString } from './crypto/stream-gcm.ts';
-import { inThreadStreamHash, toHex, type Hasher } from './hash.ts';
+import { inThreadStreamHash, toHex, type Hasher, type StreamHash } from './hash.ts';
+import { concatBytes } from './crypto/bytes.ts';
 import { collectPayloadFiles, type PayloadTarLayout } from './payload-tar.ts';
 import type { EncryptionInfo, PayloadFile, Problem } from './types.ts';
 
 /** Encrypted payloads at least this big are decrypted as a stream. */
 export const STREAM_DECRYPT_BYTES = 64 * 1024 * 1024;
+/**
+ * Blob reads kept in flight. One read ahead left the pipeline waiting on Blob storage: reading a
+ * 1 GiB file in 4 MiB chunks took 2.2–3.2 s with one ahead and 1.6 s with three (headless Chromium,
+ * 2 cores; the profile is described in the closing note of issue 5).
+ */
+const READ_AHEAD = 3;
 
-export interface StreamedPayload {
-  /** Payload files by path relative to payload/, each in its own Blob. */
-  files: Map<string, Blob>;
+/**
+ * Looks at each file as it streams past (the DICOM index parses headers here, so nothing is read
+ * back from Blob storage later). Results are staged like everything else: dropped on a bad tag.
+ */
+export interface FileInspector<T> {
+  /** How many leading bytes of each file to pass. */
+  bytes: number;
+  file(name: string, head: Uint8Array, size: number): T;
+}
+
+export interface StreamedPayload<T = never> {
+  /**
+   * Payload files by path relative to payload/: views into the decrypted chunks (in memory), or
+   * Blobs (slices of each decrypted chunk's Blob) when the payload is over the in-memory limit.
+   */
+  files: Map<string, Uint8Array | Blob>;
+  /** Whether the files were kept in memory (see defaultInMemoryLimit). */
+  inMemory: boolean;
   /** SHA-256 (hex) of each file, computed as it streamed past. */
   fileHashes: Map<string, string>;
+  /** What `inspect` returned for each file, by payload path. */
+  inspected: Map<string, T>;
   /** SHA-256 (hex) of the whole plaintext tar (jmix-rs's payload_hash recipe), when asked for. */
   tarHash: string | null;
   /** SHA-256 (hex) of the ciphertext (jmix-php's and the spec's recipe), when asked for. */
@@ -31,20 +55,28 @@ export interface StreamedPayload {
   producer: Producer;
 }
 
-export async function* blobChunks(blob: Blob, chunkSize: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const read = (at: number) => blob.slice(at, Math.min(blob.size, at + chunkSize)).arrayBuffer();
-  // One read ahead: the browser fetches the next chunk from Blob storage while this one is worked on.
-  let next = blob.size > 0 ? read(0) : null;
-  for (let at = 0; at < blob.size; at += chunkSize) {
+/** Reads a Blob in chunks, `ahead` reads in flight so Blob storage is never waited on. */
+export async function* blobChunks(blob: Blob, chunkSize: number, signal?: AbortSignal, ahead = READ_AHEAD): AsyncGenerator<Uint8Array> {
+  const read = (at: number) => {
+    const p = blob.slice(at, Math.min(blob.size, at + chunkSize)).arrayBuffer();
+    p.catch(() => {}); // surfaced when awaited; an abort in between must not report it unhandled
+    return p;
+  };
+  const pending: Promise<ArrayBuffer>[] = [];
+  let next = 0;
+  const fill = () => {
+    for (; pending.length < ahead && next < blob.size; next += chunkSize) pending.push(read(next));
+  };
+  fill();
+  while (pending.length) {
     throwIfAborted(signal);
-    const current = await next!;
-    next = at + chunkSize < blob.size ? read(at + chunkSize) : null;
-    next?.catch(() => {}); // surfaced when awaited; an abort in between must not report it unhandled
+    const current = await pending.shift()!;
+    fill();
     yield new Uint8Array(current);
   }
 }
 
-export async function decryptPayloadStreaming(args: {
+export async function decryptPayloadStreaming<T = never>(args: {
   ciphertext: Blob;
   origin: string;
   encryption: EncryptionInfo;
@@ -56,9 +88,12 @@ export async function decryptPayloadStreaming(args: {
   wantCiphertextHash: boolean;
   wantTarHash: boolean;
   chunkSize?: number;
+  /** Payloads up to this many bytes are kept in memory, larger ones in Blobs (default: defaultInMemoryLimit()). */
+  inMemoryUpTo?: number;
+  inspect?: FileInspector<T>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}): Promise<StreamedPayload> {
+}): Promise<StreamedPayload<T>> {
   const { ciphertext, privateKey, signal } = args;
   const chunkSize = args.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const { ephemeral, iv, tag } = parseEncryptionParams(args.encryption);
@@ -66,7 +101,7 @@ export async function decryptPayloadStreaming(args: {
   const chunks = (): AsyncIterable<Uint8Array> => blobChunks(ciphertext, chunkSize, signal);
 
   const tried: string[] = [];
-  const attempt = async (producer: Producer, key: Uint8Array): Promise<StreamedPayload> => {
+  const attempt = async (producer: Producer, key: Uint8Array): Promise<StreamedPayload<T>> => {
     tried.push(HKDF_INFO[producer]);
     return decryptWithKey({ ...args, chunkSize, key, iv, tag, producer, chunks: chunks() });
   };
@@ -94,7 +129,7 @@ function authFailed(tried: string[]): DecryptError {
   );
 }
 
-async function decryptWithKey(a: {
+async function decryptWithKey<T>(a: {
   ciphertext: Blob;
   origin: string;
   key: Uint8Array;
@@ -106,61 +141,86 @@ async function decryptWithKey(a: {
   wantCiphertextHash: boolean;
   wantTarHash: boolean;
   chunkSize: number;
+  inMemoryUpTo?: number;
+  inspect?: FileInspector<T>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}): Promise<StreamedPayload> {
+}): Promise<StreamedPayload<T>> {
   const decryptor = createGcmDecryptor(a.key, a.iv, a.tag);
   // The whole-stream hashes run beside the decryption (on their own worker in the browser).
   const newStream = () => (a.hasher.stream ? a.hasher.stream() : inThreadStreamHash());
   const tarHash = a.wantTarHash ? await newStream() : null;
   const cipherHash = a.wantCiphertextHash ? await newStream() : null;
+  const inspectBytes = a.inspect?.bytes ?? 0;
+  const store = a.ciphertext.size <= (a.inMemoryUpTo ?? defaultInMemoryLimit()) ? new MemoryChunks() : new BlobChunks();
 
   // Staged entries: nothing here is trusted until decryptor.finish() resolves.
-  const entries: { name: string; type: TarEntryHeader['type']; linkName: string | null; data: { size: number; blob: Blob; name: string } }[] = [];
+  const entries: { name: string; type: TarEntryHeader['type']; linkName: string | null; data: { size: number; file: StagedFile; name: string } }[] = [];
   const hashes = new Map<string, Promise<string>>();
+  const inspected = new Map<string, T>();
+  /** Hashes started on the chunk being parsed: they must have read it before it is given away. */
+  let hashing: Promise<string>[] = [];
+  // The current entry's bytes: views into the chunk being parsed, or copies of what it held in
+  // earlier chunks (those are handed to the tar hash worker and may be gone).
   let pieces: Uint8Array[] = [];
   let current: TarEntryHeader | null = null;
+  let plain: Uint8Array | null = null;
   const parser = new TarParser(a.origin, {
     entry(h) {
       current = h;
       pieces = [];
+      store.entryStart();
     },
     data(piece) {
       pieces.push(piece);
+      store.piece(piece, plain!);
     },
     entryEnd() {
       const h = current!;
-      const blob = new Blob(pieces as Uint8Array<ArrayBuffer>[]);
-      entries.push({ name: h.name, type: h.type, linkName: h.linkName, data: { size: blob.size, blob, name: h.name } });
-      // Each file's own hash, while its bytes are at hand (the hasher copies what it needs).
+      const file = store.entryEnd(pieces);
+      entries.push({ name: h.name, type: h.type, linkName: h.linkName, data: { size: file.size, file, name: h.name } });
       if (h.type === 'file' && !hashes.has(h.name)) {
+        // Each file's own hash while its bytes are at hand (Web Crypto copies them when called).
         const hash = a.hasher.sha256(pieces).then(toHex);
         hash.catch(() => {}); // awaited after the tag check; a failed run must not report it unhandled
         hashes.set(h.name, hash);
+        hashing.push(hash);
+        if (a.inspect) inspected.set(h.name, a.inspect.file(h.name, headOf(pieces, inspectBytes), file.size));
       }
       pieces = [];
     },
   });
 
-  // Two chunks in flight: Web Crypto decrypts chunk n+1 on its own threads while this thread hashes
-  // and splits chunk n (measured with `npm run bench`: the serial loop left the CTR threads idle).
+  // Two chunks in flight: Web Crypto decrypts chunk n+1 on its own threads while this thread splits
+  // chunk n (measured with `npm run bench`: the serial loop left the CTR threads idle).
   let read = 0;
   const inFlight: { plain: Promise<Uint8Array>; end: number }[] = [];
   const settle = async () => {
     const next = inFlight.shift()!;
-    const plain = await next.plain;
-    await tarHash?.update(plain);
+    plain = await next.plain;
+    store.chunkStart(plain);
     parser.push(plain);
+    if (pieces.length && tarHash) pieces = pieces.map((p) => p.slice());
+    const done = plain;
+    plain = null;
+    if (tarHash) {
+      // The tar hash worker takes the chunk's buffer instead of a copy, once the file hashes have
+      // read it (Web Crypto copies at once; the hash-wasm path reads later). Not waited for here:
+      // digests queue behind the decryption on Web Crypto's thread, and parsing goes on meanwhile.
+      await store.chunkEnd(done, tarHash, Promise.allSettled(hashing));
+      } else store.chunkKept();
+    hashing = [];
     a.onProgress?.(next.end, a.ciphertext.size);
   };
   try {
-    for await (const chunk of a.chunks) {
-      await cipherHash?.update(chunk);
-      read += chunk.length;
-      inFlight.push({ plain: decryptor.update(chunk), end: read });
+    for await (const c of a.chunks) {
+      await cipherHash?.update(c);
+      read += c.length;
+      inFlight.push({ plain: decryptor.update(c), end: read });
       if (inFlight.length >= 2) await settle();
     }
     while (inFlight.length) await settle();
+    await store.settled();
   } finally {
     for (const f of inFlight) f.plain.catch(() => {}); // an earlier failure is the one reported
   }
@@ -169,20 +229,26 @@ async function decryptWithKey(a: {
   } catch (e) {
     entries.length = 0; // drop every staged file
     hashes.clear();
+    inspected.clear();
+    store.drop();
     if (e instanceof DecryptError) throw authFailed([HKDF_INFO[a.producer]]);
     throw e;
   }
   const problems = parser.finish();
   const collected = collectPayloadFiles(entries, a.origin);
-  const files = new Map<string, Blob>();
+  const files = new Map<string, Uint8Array | Blob>();
   const fileHashes = new Map<string, string>();
+  const byPath = new Map<string, T>();
   for (const [path, d] of collected.files) {
-    files.set(path, d.blob);
+    files.set(path, store.contents(d.file));
     fileHashes.set(path, await hashes.get(d.name)!);
+    if (inspected.has(d.name)) byPath.set(path, inspected.get(d.name)!);
   }
   return {
     files,
     fileHashes,
+    inspected: byPath,
+    inMemory: store instanceof MemoryChunks,
     tarHash: tarHash ? await tarHash.digest() : null,
     ciphertextHash: cipherHash ? await cipherHash.digest() : null,
     layout: collected.layout,
@@ -190,6 +256,164 @@ async function decryptWithKey(a: {
     infoString: HKDF_INFO[a.producer],
     producer: a.producer,
   };
+}
+
+const GiB = 1024 ** 3;
+
+/**
+ * Decrypted payloads up to this size stay in memory; larger ones go to Blob storage, which the
+ * browser can page to disk. A quarter of the device's memory (navigator.deviceMemory, which browsers
+ * round and cap at 8 GiB), 1 GiB when unknown. Blob storage costs time: on the 1 GiB bench envelope,
+ * one Blob per decrypted chunk plus one slice per file added ~5 s of work to the decrypting thread.
+ */
+export function defaultInMemoryLimit(): number {
+  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+  return typeof gib === 'number' && gib > 0 ? (gib * GiB) / 4 : GiB;
+}
+
+/** A staged payload file: where its bytes are, in whichever store holds them. */
+type StagedFile = { size: number; chunk: number; offset: number } | { size: number; own: Uint8Array } | { size: number; blob: Blob };
+
+/** How decrypted chunks are kept until the tag is checked and the files handed out. */
+interface ChunkStore {
+  chunkStart(plain: Uint8Array): void;
+  entryStart(): void;
+  /** A piece of the current entry: a view into `plain`, the chunk being parsed. */
+  piece(piece: Uint8Array, plain: Uint8Array): void;
+  /** The entry is complete; `pieces` are its bytes (views, or copies from earlier chunks). */
+  entryEnd(pieces: Uint8Array[]): StagedFile;
+  /**
+   * The chunk is parsed: it goes to the tar hash once `readers` settle (chunks in order). Resolves
+   * when the caller may go on, which is at once unless too many chunks are waiting.
+   */
+  chunkEnd(plain: Uint8Array, tarHash: StreamHash, readers: Promise<unknown>): Promise<void>;
+  /** The chunk is parsed and no hash needs it. */
+  chunkKept(): void;
+  settled(): Promise<void>;
+  contents(file: StagedFile): Uint8Array | Blob;
+  drop(): void;
+}
+
+/**
+ * Chunks kept as they came from AES-CTR; files are views into them (a file across a chunk boundary
+ * is copied into its own buffer). The tar hash worker borrows each chunk and gives it back.
+ */
+class MemoryChunks implements ChunkStore {
+  private chunks: (Uint8Array | null)[] = [];
+  private lent: Promise<void>[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private first: { chunk: number; offset: number } | null = null;
+  private spans = false;
+
+  chunkStart(plain: Uint8Array): void {
+    this.chunks.push(plain);
+  }
+  entryStart(): void {
+    this.first = null;
+    this.spans = false;
+  }
+  piece(piece: Uint8Array, plain: Uint8Array): void {
+    if (this.first === null && piece.buffer === plain.buffer) this.first = { chunk: this.chunks.length - 1, offset: piece.byteOffset - plain.byteOffset };
+    else this.spans = true;
+  }
+  entryEnd(pieces: Uint8Array[]): StagedFile {
+    const size = pieces.reduce((n, p) => n + p.length, 0);
+    if (pieces.length === 0) return { size: 0, own: new Uint8Array(0) };
+    if (!this.spans && this.first) return { size, ...this.first };
+    return { size, own: pieces.length === 1 ? pieces[0]!.slice() : concatBytes(...pieces) };
+  }
+  async chunkEnd(plain: Uint8Array, tarHash: StreamHash, readers: Promise<unknown>): Promise<void> {
+    const index = this.chunks.length - 1;
+    this.chunks[index] = null;
+    const lend = tarHash.lend ? tarHash.lend.bind(tarHash) : async (c: Uint8Array) => (await tarHash.update(c), c);
+    // Chained so the hash sees chunks in order, whatever order their readers finish in.
+    this.tail = this.tail.then(() => readers).then(() => lend(plain)).then((back) => void (this.chunks[index] = back));
+    this.lent.push(this.tail);
+    // Bounded: at most a few chunks away at once, so a slow hash slows the decryption.
+    if (this.lent.length >= MAX_LENT) await this.lent.shift();
+  }
+  chunkKept(): void {}
+  async settled(): Promise<void> {
+    await Promise.all(this.lent);
+    this.lent = [];
+  }
+  contents(file: StagedFile): Uint8Array {
+    if ('own' in file) return file.own;
+    if ('chunk' in file) return this.chunks[file.chunk]!.subarray(file.offset, file.offset + file.size);
+    throw new Error('a Blob-staged file in the in-memory store');
+  }
+  drop(): void {
+    this.chunks = [];
+  }
+}
+
+/** Decrypted chunks waiting for (or at) the tar hash before the decryption waits: 8 × 4 MiB. */
+const MAX_LENT = 8;
+
+/**
+ * Chunks moved to Blob storage as they are parsed (one Blob per chunk, files are slices of it):
+ * slower, but the browser may keep them on disk, so payloads larger than memory still open.
+ */
+class BlobChunks implements ChunkStore {
+  private blob: Blob | null = null;
+  private parts: Blob[] = [];
+  private given: Promise<void>[] = [];
+  private tail: Promise<void> = Promise.resolve();
+
+  chunkStart(plain: Uint8Array): void {
+    this.blob = new Blob([plain as Uint8Array<ArrayBuffer>]);
+  }
+  entryStart(): void {
+    this.parts = [];
+  }
+  piece(piece: Uint8Array, plain: Uint8Array): void {
+    const at = piece.byteOffset - plain.byteOffset;
+    const inChunk = piece.buffer === plain.buffer && at >= 0 && at + piece.length <= plain.length;
+    this.parts.push(!inChunk ? new Blob([piece.slice()]) : at === 0 && piece.length === plain.length ? this.blob! : this.blob!.slice(at, at + piece.length));
+  }
+  entryEnd(): StagedFile {
+    const blob = this.parts.length === 1 ? this.parts[0]! : new Blob(this.parts);
+    this.parts = [];
+    return { size: blob.size, blob };
+  }
+  async chunkEnd(plain: Uint8Array, tarHash: StreamHash, readers: Promise<unknown>): Promise<void> {
+    this.blob = null;
+    this.tail = this.tail.then(() => readers).then(() => tarHash.update(plain, { give: true }));
+    this.given.push(this.tail);
+    if (this.given.length >= MAX_LENT) await this.given.shift();
+  }
+  chunkKept(): void {
+    this.blob = null;
+  }
+  async settled(): Promise<void> {
+    await Promise.all(this.given);
+    this.given = [];
+  }
+  contents(file: StagedFile): Blob {
+    if ('blob' in file) return file.blob;
+    throw new Error('a memory-staged file in the Blob store');
+  }
+  drop(): void {
+    this.blob = null;
+    this.parts = [];
+  }
+}
+
+/** The first `max` bytes of a file given as pieces (a view when the first piece holds them). */
+function headOf(pieces: readonly Uint8Array[], max: number): Uint8Array {
+  const first = pieces[0];
+  if (!first) return new Uint8Array(0);
+  if (first.length >= max || pieces.length === 1) return first.subarray(0, max);
+  const total = Math.min(max, pieces.reduce((n, p) => n + p.length, 0));
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    if (at >= total) break;
+    const n = Math.min(p.length, total - at);
+    out.set(p.subarray(0, n), at);
+    at += n;
+  }
+  return out;
 }
 
 /** SHA-256 (hex) of a Blob, read in chunks: never more than one chunk in memory. */
@@ -203,4 +427,9 @@ export async function hashBlob(blob: Blob, chunkSize = DEFAULT_CHUNK_SIZE, signa
 /** A payload file held as a Blob: the browser may keep it out of the JS heap; read on demand. */
 export function blobPayloadFile(path: string, blob: Blob): PayloadFile {
   return { path, size: blob.size, blob, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
+}
+
+/** A payload file from a streamed payload: bytes in memory, or a Blob. */
+export function streamedPayloadFile(path: string, x: Uint8Array | Blob): PayloadFile {
+  return x instanceof Uint8Array ? { path, size: x.length, bytes: async () => x } : blobPayloadFile(path, x);
 }

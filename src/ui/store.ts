@@ -202,8 +202,18 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   },
 }));
 
+// The viewer chunk and Cornerstone's set-up, fetched and run while the envelope opens rather than
+// after it: they would otherwise stand between the verdict and the first image.
+const viewerModule = import.meta.glob<{ prepareViewer?: () => Promise<void> }>('../viewer/StudyViewer.tsx');
+function warmViewer(): void {
+  viewerModule['../viewer/StudyViewer.tsx']?.()
+    .then((m) => m.prepareViewer?.())
+    .catch(() => {}); // the viewer reports its own failure when it mounts
+}
+
 async function runOpen(run: { id: number; signal: AbortSignal }, source: EnvelopeSource, key: OpenerKey | null): Promise<void> {
   const set = useOpener.setState;
+  warmViewer();
   try {
     // The whole pipeline (unpack, decrypt, hash, DICOM headers) runs in a worker: the page stays live.
     const result = await openEnvelopeInWorker(source, {

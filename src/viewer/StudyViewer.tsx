@@ -58,6 +58,11 @@ function isTextEntry(el: EventTarget | null): boolean {
   return el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
 }
 
+/** Loads and initialises Cornerstone ahead of time (while a payload decrypts), so the first image is not kept waiting. */
+export function prepareViewer(): Promise<void> {
+  return initCornerstone();
+}
+
 export default function StudyViewer({ studies, readFile, patientLabel }: StudyViewerProps) {
   const entries = useMemo(() => listSeries(studies), [studies]);
   const [seriesIndex, setSeriesIndex] = useState(0);

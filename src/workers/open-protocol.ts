@@ -1,8 +1,9 @@
 // What crosses between the page and the open-envelope worker: plain, structured-cloneable data.
-// Functions (EntryFile.bytes, PayloadFile.bytes) cannot cross, so files travel as Blobs and are
-// wrapped back into the core's types on each side.
+// Functions (EntryFile.bytes, PayloadFile.bytes) cannot cross, so files travel as Blobs or as
+// bytes whose buffers are moved (transferred, not copied), and are wrapped back into the core's
+// types on each side.
 import { EnvelopeError, type OpenOptions, type OpenResult, type Progress } from '../jmix/api.ts';
-import { blobPayloadFile } from '../jmix/stream-decrypt.ts';
+import { streamedPayloadFile } from '../jmix/stream-decrypt.ts';
 import type { EntryFile, EnvelopeSource, Envelope, PayloadFile, Problem } from '../jmix/types.ts';
 
 export type WireSource =
@@ -12,7 +13,8 @@ export type WireSource =
 
 export type WireOptions = Omit<OpenOptions, 'hasher' | 'onProgress' | 'signal'>;
 
-export type WireEnvelope = Omit<Envelope, 'payload'> & { payload: { path: string; blob: Blob }[] };
+export type WirePayloadFile = { path: string; blob: Blob } | { path: string; bytes: Uint8Array };
+export type WireEnvelope = Omit<Envelope, 'payload'> & { payload: WirePayloadFile[] };
 export type WireResult = Omit<OpenResult, 'envelope'> & { envelope: WireEnvelope };
 
 export type WorkerRequest = { type: 'open'; source: WireSource; options: WireOptions };
@@ -38,13 +40,22 @@ export function fromWireSource(w: WireSource): EnvelopeSource {
   };
 }
 
-export async function toWireResult(r: OpenResult): Promise<WireResult> {
-  const payload = await Promise.all(r.envelope.payload.map(async (f) => ({ path: f.path, blob: f.blob ?? new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })));
-  return { ...r, envelope: { ...r.envelope, payload } };
+/** The result and the buffers to move with it (each once): payload bytes cross without a copy. */
+export async function toWireResult(r: OpenResult): Promise<{ result: WireResult; transfer: ArrayBuffer[] }> {
+  const transfer = new Set<ArrayBuffer>();
+  const payload = await Promise.all(
+    r.envelope.payload.map(async (f): Promise<WirePayloadFile> => {
+      if (f.blob) return { path: f.path, blob: f.blob };
+      const bytes = await f.bytes();
+      if (bytes.buffer instanceof ArrayBuffer) transfer.add(bytes.buffer);
+      return { path: f.path, bytes };
+    }),
+  );
+  return { result: { ...r, envelope: { ...r.envelope, payload } }, transfer: [...transfer] };
 }
 
 export function fromWireResult(w: WireResult): OpenResult {
-  const payload: PayloadFile[] = w.envelope.payload.map(({ path, blob }) => blobPayloadFile(path, blob));
+  const payload: PayloadFile[] = w.envelope.payload.map((f) => streamedPayloadFile(f.path, 'blob' in f ? f.blob : f.bytes));
   return { ...w, envelope: { ...w.envelope, payload } };
 }
 

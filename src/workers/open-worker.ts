@@ -11,7 +11,8 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const { source, options } = ev.data;
   try {
     const result = await openEnvelope(fromWireSource(source), { ...options, hasher, onProgress: (progress) => post({ type: 'progress', progress }) });
-    post({ type: 'done', result: await toWireResult(result) });
+    const { result: wire, transfer } = await toWireResult(result);
+    (self as unknown as Worker).postMessage({ type: 'done', result: wire } satisfies WorkerResponse, transfer);
   } catch (e) {
     post({ type: 'error', error: errorToWire(e) });
   }

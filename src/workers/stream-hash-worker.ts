@@ -1,8 +1,9 @@
 // One incremental SHA-256 (hash-wasm) on its own thread: the pipeline worker streams a large
-// payload through it while it decrypts, instead of hashing on its own thread.
+// payload through it while it decrypts, instead of hashing on its own thread. A chunk sent with
+// `back` is returned (moved, not copied) once hashed: the sender keeps the decrypted bytes.
 import { createSHA256 } from 'hash-wasm';
 
-type Message = { type: 'update'; chunk: Uint8Array } | { type: 'digest' };
+type Message = { type: 'update'; chunk: Uint8Array; back?: boolean } | { type: 'digest' };
 
 const hash = createSHA256().then((h) => {
   h.init();
@@ -11,8 +12,11 @@ const hash = createSHA256().then((h) => {
 
 self.onmessage = async (ev: MessageEvent<Message>) => {
   const h = await hash;
+  const post = (self as unknown as Worker).postMessage.bind(self);
   if (ev.data.type === 'update') {
-    h.update(ev.data.chunk);
-    (self as unknown as Worker).postMessage({ type: 'ack', bytes: ev.data.chunk.length });
-  } else (self as unknown as Worker).postMessage({ type: 'digest', hex: h.digest('hex') });
+    const { chunk, back } = ev.data;
+    h.update(chunk);
+    if (back) post({ type: 'back', chunk }, [chunk.buffer]);
+    else post({ type: 'ack', bytes: chunk.length });
+  } else post({ type: 'digest', hex: h.digest('hex') });
 };

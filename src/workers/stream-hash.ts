@@ -1,5 +1,5 @@
 // A StreamHash whose work happens on a dedicated worker. Chunks are copied (the caller keeps using
-// its buffer) and the copies transferred; at most MAX_QUEUED bytes wait in the worker, so a slow
+// its buffer) and the copies transferred, or transferred as they are when the caller gives them up; at most MAX_QUEUED bytes wait in the worker, so a slow
 // hash slows the producer rather than filling memory.
 import type { StreamHash } from '../jmix/hash.ts';
 
@@ -11,8 +11,11 @@ export async function workerStreamHash(): Promise<StreamHash> {
   let drained: (() => void) | null = null;
   let onDigest: ((hex: string) => void) | null = null;
   let failure: Error | null = null;
-  worker.onmessage = (ev: MessageEvent<{ type: 'ack'; bytes: number } | { type: 'digest'; hex: string }>) => {
-    if (ev.data.type === 'ack') {
+  // Lent chunks come back in the order they were sent.
+  const lent: { resolve: (chunk: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  worker.onmessage = (ev: MessageEvent<{ type: 'ack'; bytes: number } | { type: 'back'; chunk: Uint8Array } | { type: 'digest'; hex: string }>) => {
+    if (ev.data.type === 'back') lent.shift()?.resolve(ev.data.chunk);
+    else if (ev.data.type === 'ack') {
       queued -= ev.data.bytes;
       if (queued <= MAX_QUEUED / 2 && drained) {
         drained();
@@ -23,15 +26,26 @@ export async function workerStreamHash(): Promise<StreamHash> {
   worker.onerror = (ev) => {
     failure = new Error(`The hashing worker stopped: ${ev.message || 'unknown error'}`);
     drained?.();
+    for (const l of lent.splice(0)) l.reject(failure);
   };
   return {
-    async update(chunk) {
+    async update(chunk, opts) {
       if (failure) throw failure;
-      const copy = chunk.slice();
+      const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+      const copy = opts?.give && whole ? chunk : chunk.slice();
       queued += copy.length;
       worker.postMessage({ type: 'update', chunk: copy }, [copy.buffer]);
       if (queued > MAX_QUEUED) await new Promise<void>((resolve) => (drained = resolve));
       if (failure) throw failure;
+    },
+    lend(chunk) {
+      if (failure) return Promise.reject(failure);
+      const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+      const moved = whole ? chunk : chunk.slice();
+      return new Promise<Uint8Array>((resolve, reject) => {
+        lent.push({ resolve, reject });
+        worker.postMessage({ type: 'update', chunk: moved, back: true }, [moved.buffer]);
+      });
     },
     digest() {
       return new Promise<string>((resolve, reject) => {
