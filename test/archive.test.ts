@@ -474,6 +474,21 @@ describe('gzip', () => {
     expect(crc32(enc.encode('123456789'))).toBe(0xcbf43926); // the standard CRC-32 check value
   });
 
+  it('CRC-32 (slicing-by-8) agrees with the bytewise definition at every length and split', () => {
+    const bytewise = (d: Uint8Array, prev = 0) => {
+      let c = (prev ^ 0xffffffff) >>> 0;
+      for (const x of d) {
+        c ^= x;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const data = content('crc', 4099);
+    for (let n = 0; n <= 40; n++) expect(crc32(data.subarray(0, n))).toBe(bytewise(data.subarray(0, n)));
+    expect(crc32(data)).toBe(bytewise(data));
+    for (const cut of [1, 7, 8, 9, 1000]) expect(crc32(data.subarray(cut), crc32(data.subarray(0, cut)))).toBe(bytewise(data));
+  });
+
   it('stops at the output limit whatever the trailer claims', () => {
     const gz = gzipSync(new Uint8Array(5 << 20), { level: 9 });
     expect(() => gunzipLimited(gz, 'bomb.tar.gz', 1 << 20)).toThrow(/decompresses to more than 1 MiB/);

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toZip } from '../scripts/lib/pack.ts';
-import { readZip, readZipBlob } from '../src/jmix/archive/zip.ts';
+import { readZip, readZipBlob, writeZip } from '../src/jmix/archive/zip.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { openEnvelope, type OpenResult } from '../src/jmix/index.ts';
 import type { EnvelopeSource } from '../src/jmix/types.ts';
@@ -46,6 +46,25 @@ describe('lazy zip reading (readZipBlob)', () => {
     copy[at] = copy[at]! ^ 0xff;
     const damaged = await readZipBlob(new Blob([copy as Uint8Array<ArrayBuffer>]), 'zip:d.zip');
     await expect(damaged.files.find((f) => f.path === victim.path)!.bytes()).rejects.toThrow(/d\.zip.*(CRC|decompressed)/);
+  });
+});
+
+describe('lazy zip reading: native inflate', () => {
+  it('refuses an entry that inflates to more than its declared size, naming it', async () => {
+    const data = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+    const zip = writeZip([{ name: 'big.bin', data }], { level: 6 });
+    // Shrink the central directory's uncompressed size (offset 24 in the central header).
+    const at = Buffer.from(zip).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    new DataView(zip.buffer, zip.byteOffset).setUint32(at + 24, 200_000, true);
+    const lazy = await readZipBlob(new Blob([zip as Uint8Array<ArrayBuffer>]), 'zip:s.zip');
+    await expect(lazy.files[0]!.bytes()).rejects.toThrow(/s\.zip.*big\.bin.*more than the 200000 bytes/);
+  });
+
+  it('inflates large entries to the same bytes as fflate', async () => {
+    const data = new Uint8Array(1_000_000).map((_, i) => (i * i) % 253);
+    const zip = writeZip([{ name: 'a.bin', data }], { level: 9 });
+    const lazy = await readZipBlob(new Blob([zip as Uint8Array<ArrayBuffer>]), 'zip:a.zip');
+    expect(Buffer.from(await lazy.files[0]!.bytes()).equals(Buffer.from(data))).toBe(true);
   });
 });
 
@@ -91,11 +110,12 @@ describe.each(DIALECTS)('streamed decryption agrees with one-shot: %s', (dialect
   });
 });
 
-// The browser's tar hash runs on a worker that takes each decrypted chunk's buffer (transfer, no
-// copy). This hash stream really detaches what it is given, and the per-file hasher reads its input
-// a tick late (as hash-wasm does), so any use of a chunk after it was given away shows up as wrong
-// bytes or a TypeError. Chunks of 1,000 bytes make files and tar headers straddle them.
-describe('streamed decryption with chunks given to the hash worker', () => {
+// The browser's tar hash runs on a worker that borrows each decrypted chunk's buffer (moved there
+// and back, no copy). This hash stream really detaches what it is lent until it gives it back a
+// tick later, and the per-file hasher reads its input a tick late (as hash-wasm does), so any use of
+// a chunk while it is away shows up as wrong bytes or a TypeError. Chunks of 1,000 bytes make files
+// and tar headers straddle them.
+describe('streamed decryption with chunks lent to the hash worker', () => {
   let given = 0;
   const detachingHasher: Hasher = {
     async sha256(parts) {
@@ -105,12 +125,7 @@ describe('streamed decryption with chunks given to the hash worker', () => {
     async stream() {
       const inner = await inThreadStreamHash();
       return {
-        update(chunk, opts) {
-          if (!opts?.give) return inner.update(chunk);
-          const moved = structuredClone(chunk, { transfer: [chunk.buffer] });
-          given++;
-          return inner.update(moved);
-        },
+        update: (chunk) => inner.update(chunk),
         async lend(chunk) {
           const moved = structuredClone(chunk, { transfer: [chunk.buffer] });
           given++;
@@ -134,7 +149,7 @@ describe('streamed decryption with chunks given to the hash worker', () => {
     expect(streamed.report.checks.find((c) => c.id === 'decrypt')!.data!.streamed).toBe(true);
     expect(streamed.envelope.payload.every((f) => (store === 'Blob' ? f.blob instanceof Blob : f.blob === undefined))).toBe(true);
     expect(await summary(streamed)).toEqual(await summary(oneShot));
-    // Only jmix-rs (payload.enc) hashes the plaintext tar as it streams; the others never give chunks.
+    // Only jmix-rs (payload.enc) hashes the plaintext tar as it streams; the others never lend chunks.
     if (dialect === 'jmix-rs') expect(given).toBeGreaterThan(10);
     else expect(given).toBe(0);
   });

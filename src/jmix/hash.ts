@@ -12,11 +12,7 @@ export interface Hasher {
 
 /** Incremental SHA-256: feed chunks in order, then ask for the digest (hex). */
 export interface StreamHash {
-  /**
-   * `give`: the caller is done with the chunk and owns its whole buffer, so a worker-backed hash may
-   * take (transfer) the buffer instead of copying it; the chunk must not be used afterwards.
-   */
-  update(chunk: Uint8Array, opts?: { give?: boolean }): void | Promise<void>;
+  update(chunk: Uint8Array): void | Promise<void>;
   /**
    * Like update(), for a caller that keeps the chunk: a worker-backed hash borrows the buffer
    * (moved, not copied) and gives it back. Resolves, in call order, with the same bytes once hashed;

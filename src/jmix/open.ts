@@ -237,7 +237,13 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   });
 
   progress({ stage: 'verifying', done: 0, total: payload?.length ?? 0 });
-  const fileHashes = memo(async () => streamedFileHashes ?? hashFiles(payload ?? [], hasher, signal, (done, total) => progress({ stage: 'verifying', done, total })));
+  // A plain payload's files are read once: hashed, and their DICOM headers parsed on the way.
+  const readHeaders = new Map<string, HeaderResult>();
+  const fileHashes = memo(
+    async () =>
+      streamedFileHashes ??
+      hashFiles(payload ?? [], hasher, signal, (done, total) => progress({ stage: 'verifying', done, total }), (f, bytes) => readHeaders.set(f.path, parseDicomHeader(bytes, f.path))),
+  );
   checks.push(await checkPayloadHash({ declared: manifest.payloadHash, dialectHint: dialect, payload, fileHashes, ciphertextHash, plaintextTarHash, hasher }));
   const filesChecked = await checkFilesJson(filesJson, payload, fileHashes);
   // An unreadable or malformed files.json is not "absent" and its skipped entries are not "all match".
@@ -287,7 +293,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   if (payload) {
     progress({ stage: 'indexing', done: 0, total: payload.length });
     const candidates = payload.filter((f) => f.path !== 'metadata.json' && f.path !== 'files.json' && !f.path.startsWith('files/') && !f.path.startsWith('preview/'));
-    dicom = await indexDicom(candidates, { ...(streamedHeaders ? { parsed: streamedHeaders } : {}), signal, onProgress: (done, total) => progress({ stage: 'indexing', done, total }) });
+    dicom = await indexDicom(candidates, { parsed: streamedHeaders ?? readHeaders, signal, onProgress: (done, total) => progress({ stage: 'indexing', done, total }) });
     problems.push(...dicom.problems);
   }
   checks.push(dicomCheck(dicom, encrypted && payload === null));
@@ -327,7 +333,8 @@ function memo<T>(fn: () => Promise<T>): () => Promise<T> {
   return () => (p ??= fn());
 }
 
-async function hashFiles(files: readonly PayloadFile[], hasher: Hasher, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void): Promise<Map<string, string>> {
+/** SHA-256 of every file; `inspect` sees each file's bytes while they are at hand (headers are parsed there). */
+async function hashFiles(files: readonly PayloadFile[], hasher: Hasher, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void, inspect?: (file: PayloadFile, bytes: Uint8Array) => void): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let next = 0;
   let done = 0;
@@ -336,7 +343,10 @@ async function hashFiles(files: readonly PayloadFile[], hasher: Hasher, signal: 
     while (next < files.length) {
       throwIfAborted(signal);
       const f = files[next++]!;
-      out.set(f.path, toHex(await hasher.sha256([await f.bytes()])));
+      const bytes = await f.bytes();
+      const hash = hasher.sha256([bytes]);
+      inspect?.(f, bytes);
+      out.set(f.path, toHex(await hash));
       onProgress(++done, files.length);
     }
   };

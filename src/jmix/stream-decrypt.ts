@@ -9,7 +9,7 @@ import { throwIfAborted } from './api.ts';
 import { TarParser, type TarEntryHeader } from './archive/tar.ts';
 import { DecryptError, HKDF_INFO, parseEncryptionParams, type Producer } from './crypto/payload-cipher.ts';
 import { createGcmDecryptor, deriveStreamKey, DEFAULT_CHUNK_SIZE, findInfoString } from './crypto/stream-gcm.ts';
-import { inThreadStreamHash, toHex, type Hasher, type StreamHash } from './hash.ts';
+import { inThreadStreamHash, toHex, type Hasher } from './hash.ts';
 import { concatBytes } from './crypto/bytes.ts';
 import { collectPayloadFiles, type PayloadTarLayout } from './payload-tar.ts';
 import type { EncryptionInfo, PayloadFile, Problem } from './types.ts';
@@ -158,10 +158,7 @@ async function decryptWithKey<T>(a: {
   const entries: { name: string; type: TarEntryHeader['type']; linkName: string | null; data: { size: number; file: StagedFile; name: string } }[] = [];
   const hashes = new Map<string, Promise<string>>();
   const inspected = new Map<string, T>();
-  /** Hashes started on the chunk being parsed: they must have read it before it is given away. */
-  let hashing: Promise<string>[] = [];
-  // The current entry's bytes: views into the chunk being parsed, or copies of what it held in
-  // earlier chunks (those are handed to the tar hash worker and may be gone).
+  // The current entry's bytes as views into the chunks they came in (kept alive by these views).
   let pieces: Uint8Array[] = [];
   let current: TarEntryHeader | null = null;
   let plain: Uint8Array | null = null;
@@ -180,37 +177,40 @@ async function decryptWithKey<T>(a: {
       const file = store.entryEnd(pieces);
       entries.push({ name: h.name, type: h.type, linkName: h.linkName, data: { size: file.size, file, name: h.name } });
       if (h.type === 'file' && !hashes.has(h.name)) {
-        // Each file's own hash while its bytes are at hand (Web Crypto copies them when called).
         const hash = a.hasher.sha256(pieces).then(toHex);
         hash.catch(() => {}); // awaited after the tag check; a failed run must not report it unhandled
         hashes.set(h.name, hash);
-        hashing.push(hash);
         if (a.inspect) inspected.set(h.name, a.inspect.file(h.name, headOf(pieces, inspectBytes), file.size));
       }
       pieces = [];
     },
   });
 
-  // Two chunks in flight: Web Crypto decrypts chunk n+1 on its own threads while this thread splits
-  // chunk n (measured with `npm run bench`: the serial loop left the CTR threads idle).
+  // Each decrypted chunk goes to the tar hash first (its worker borrows the buffer and gives it
+  // back), then is split into files here. Hashing first keeps the slowest stage, the one-thread
+  // SHA-256 of the tar, fed at all times; the files wait their turn instead (`npm run bench`: with
+  // the split first, the hash worker stood idle for a third of the run). Chunks in order throughout.
+  const lend = (c: Uint8Array): Promise<Uint8Array> =>
+    !tarHash ? Promise.resolve(c) : tarHash.lend ? tarHash.lend(c) : Promise.resolve(tarHash.update(c)).then(() => c);
+  const hashed: { chunk: Promise<Uint8Array>; end: number }[] = [];
+  const split = async () => {
+    const next = hashed.shift()!;
+    plain = await next.chunk;
+    store.chunkStart(plain);
+    parser.push(plain);
+    plain = null;
+    a.onProgress?.(next.end, a.ciphertext.size);
+  };
+  // Two chunks decrypting: Web Crypto works on chunk n+1 on its own threads while this thread splits.
   let read = 0;
   const inFlight: { plain: Promise<Uint8Array>; end: number }[] = [];
   const settle = async () => {
     const next = inFlight.shift()!;
-    plain = await next.plain;
-    store.chunkStart(plain);
-    parser.push(plain);
-    if (pieces.length && tarHash) pieces = pieces.map((p) => p.slice());
-    const done = plain;
-    plain = null;
-    if (tarHash) {
-      // The tar hash worker takes the chunk's buffer instead of a copy, once the file hashes have
-      // read it (Web Crypto copies at once; the hash-wasm path reads later). Not waited for here:
-      // digests queue behind the decryption on Web Crypto's thread, and parsing goes on meanwhile.
-      await store.chunkEnd(done, tarHash, Promise.allSettled(hashing));
-      } else store.chunkKept();
-    hashing = [];
-    a.onProgress?.(next.end, a.ciphertext.size);
+    const chunk = lend(await next.plain);
+    chunk.catch(() => {}); // surfaced by split()
+    hashed.push({ chunk, end: next.end });
+    // Bounded: a slow hash slows the decryption rather than filling memory.
+    if (hashed.length >= MAX_LENT) await split();
   };
   try {
     for await (const c of a.chunks) {
@@ -220,7 +220,7 @@ async function decryptWithKey<T>(a: {
       if (inFlight.length >= 2) await settle();
     }
     while (inFlight.length) await settle();
-    await store.settled();
+    while (hashed.length) await split();
   } finally {
     for (const f of inFlight) f.plain.catch(() => {}); // an earlier failure is the one reported
   }
@@ -276,32 +276,23 @@ type StagedFile = { size: number; chunk: number; offset: number } | { size: numb
 
 /** How decrypted chunks are kept until the tag is checked and the files handed out. */
 interface ChunkStore {
+  /** The next chunk, about to be split into tar entries. */
   chunkStart(plain: Uint8Array): void;
   entryStart(): void;
-  /** A piece of the current entry: a view into `plain`, the chunk being parsed. */
+  /** A piece of the current entry: a view into `plain`, the chunk being split. */
   piece(piece: Uint8Array, plain: Uint8Array): void;
-  /** The entry is complete; `pieces` are its bytes (views, or copies from earlier chunks). */
+  /** The entry is complete; `pieces` are its bytes (views into the chunks they came in). */
   entryEnd(pieces: Uint8Array[]): StagedFile;
-  /**
-   * The chunk is parsed: it goes to the tar hash once `readers` settle (chunks in order). Resolves
-   * when the caller may go on, which is at once unless too many chunks are waiting.
-   */
-  chunkEnd(plain: Uint8Array, tarHash: StreamHash, readers: Promise<unknown>): Promise<void>;
-  /** The chunk is parsed and no hash needs it. */
-  chunkKept(): void;
-  settled(): Promise<void>;
   contents(file: StagedFile): Uint8Array | Blob;
   drop(): void;
 }
 
 /**
  * Chunks kept as they came from AES-CTR; files are views into them (a file across a chunk boundary
- * is copied into its own buffer). The tar hash worker borrows each chunk and gives it back.
+ * is copied into its own buffer).
  */
 class MemoryChunks implements ChunkStore {
-  private chunks: (Uint8Array | null)[] = [];
-  private lent: Promise<void>[] = [];
-  private tail: Promise<void> = Promise.resolve();
+  private chunks: Uint8Array[] = [];
   private first: { chunk: number; offset: number } | null = null;
   private spans = false;
 
@@ -322,21 +313,6 @@ class MemoryChunks implements ChunkStore {
     if (!this.spans && this.first) return { size, ...this.first };
     return { size, own: pieces.length === 1 ? pieces[0]!.slice() : concatBytes(...pieces) };
   }
-  async chunkEnd(plain: Uint8Array, tarHash: StreamHash, readers: Promise<unknown>): Promise<void> {
-    const index = this.chunks.length - 1;
-    this.chunks[index] = null;
-    const lend = tarHash.lend ? tarHash.lend.bind(tarHash) : async (c: Uint8Array) => (await tarHash.update(c), c);
-    // Chained so the hash sees chunks in order, whatever order their readers finish in.
-    this.tail = this.tail.then(() => readers).then(() => lend(plain)).then((back) => void (this.chunks[index] = back));
-    this.lent.push(this.tail);
-    // Bounded: at most a few chunks away at once, so a slow hash slows the decryption.
-    if (this.lent.length >= MAX_LENT) await this.lent.shift();
-  }
-  chunkKept(): void {}
-  async settled(): Promise<void> {
-    await Promise.all(this.lent);
-    this.lent = [];
-  }
   contents(file: StagedFile): Uint8Array {
     if ('own' in file) return file.own;
     if ('chunk' in file) return this.chunks[file.chunk]!.subarray(file.offset, file.offset + file.size);
@@ -347,7 +323,7 @@ class MemoryChunks implements ChunkStore {
   }
 }
 
-/** Decrypted chunks waiting for (or at) the tar hash before the decryption waits: 8 × 4 MiB. */
+/** Decrypted chunks at (or back from) the tar hash and not yet split, before the decryption waits: 8 × 4 MiB. */
 const MAX_LENT = 8;
 
 /**
@@ -357,8 +333,6 @@ const MAX_LENT = 8;
 class BlobChunks implements ChunkStore {
   private blob: Blob | null = null;
   private parts: Blob[] = [];
-  private given: Promise<void>[] = [];
-  private tail: Promise<void> = Promise.resolve();
 
   chunkStart(plain: Uint8Array): void {
     this.blob = new Blob([plain as Uint8Array<ArrayBuffer>]);
@@ -375,19 +349,6 @@ class BlobChunks implements ChunkStore {
     const blob = this.parts.length === 1 ? this.parts[0]! : new Blob(this.parts);
     this.parts = [];
     return { size: blob.size, blob };
-  }
-  async chunkEnd(plain: Uint8Array, tarHash: StreamHash, readers: Promise<unknown>): Promise<void> {
-    this.blob = null;
-    this.tail = this.tail.then(() => readers).then(() => tarHash.update(plain, { give: true }));
-    this.given.push(this.tail);
-    if (this.given.length >= MAX_LENT) await this.given.shift();
-  }
-  chunkKept(): void {
-    this.blob = null;
-  }
-  async settled(): Promise<void> {
-    await Promise.all(this.given);
-    this.given = [];
   }
   contents(file: StagedFile): Blob {
     if ('blob' in file) return file.blob;

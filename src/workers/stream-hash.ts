@@ -1,5 +1,6 @@
-// A StreamHash whose work happens on a dedicated worker. Chunks are copied (the caller keeps using
-// its buffer) and the copies transferred, or transferred as they are when the caller gives them up; at most MAX_QUEUED bytes wait in the worker, so a slow
+// A StreamHash whose work happens on a dedicated worker. update() copies each chunk (the caller keeps
+// using its buffer) and transfers the copy; lend() moves the caller's buffer there and back, no copy.
+// At most MAX_QUEUED bytes of updates wait in the worker, so a slow
 // hash slows the producer rather than filling memory.
 import type { StreamHash } from '../jmix/hash.ts';
 
@@ -29,10 +30,9 @@ export async function workerStreamHash(): Promise<StreamHash> {
     for (const l of lent.splice(0)) l.reject(failure);
   };
   return {
-    async update(chunk, opts) {
+    async update(chunk) {
       if (failure) throw failure;
-      const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
-      const copy = opts?.give && whole ? chunk : chunk.slice();
+      const copy = chunk.slice();
       queued += copy.length;
       worker.postMessage({ type: 'update', chunk: copy }, [copy.buffer]);
       if (queued > MAX_QUEUED) await new Promise<void>((resolve) => (drained = resolve));

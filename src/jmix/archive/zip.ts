@@ -220,6 +220,36 @@ export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]
 export const LAZY_ZIP_BYTES = 256 * 1024 * 1024;
 
 /**
+ * Raw Deflate, natively where the platform has DecompressionStream (browsers, Node 18+): fflate's
+ * inflate runs at 62–91 MB/s in Chromium, which made a 1 GiB deflated payload take 13 s to unpack.
+ * The output may not exceed `size` (the central directory's figure, already within our limits).
+ */
+async function inflateRaw(data: Uint8Array, size: number): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined' || size < NATIVE_INFLATE_MIN) return inflateSync(data, { out: new Uint8Array(size) });
+  const stream = new DecompressionStream('deflate-raw');
+  const writer = stream.writable.getWriter();
+  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => {}); // failures surface on the reading side
+  writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > size) {
+      await reader.cancel().catch(() => {});
+      throw new Error(`it inflates to more than the ${size} bytes its header declares`);
+    }
+    out.set(value, at);
+    at += value.length;
+  }
+  return at === size ? out : out.subarray(0, at);
+}
+
+/** Below this, fflate in-thread is quicker than setting up a stream. */
+const NATIVE_INFLATE_MIN = 64 * 1024;
+
+/**
  * A large zip as a Blob: only the index is read up front; each entry reads its own bytes when asked.
  * Stored entries expose a zero-copy Blob slice (a 1 GiB payload.encrypted is streamed, never held).
  * A CRC mismatch is found when the entry is read, and is then an error rather than a problem.
@@ -236,6 +266,8 @@ export async function readZipBlob(blob: Blob, origin: string): Promise<{ files: 
   const budget = new UnpackBudget(origin);
   const problems: Problem[] = [];
   const files: EntryFile[] = [];
+  // Limits and names first, before any entry is read.
+  const wanted: { entry: (typeof central)[number]; path: string }[] = [];
   for (const entry of central) {
     if (entry.isDirectory) continue;
     if (entry.isSymlink) {
@@ -248,7 +280,16 @@ export async function readZipBlob(blob: Blob, origin: string): Promise<{ files: 
       problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" uses ${METHOD_NAMES[entry.method] ?? `method ${entry.method}`} compression, which this viewer cannot unpack; it was skipped. Re-create the zip with standard (Deflate) compression.` });
       continue;
     }
-    const local = await read(entry.localOffset, entry.localOffset + 30);
+    wanted.push({ entry, path });
+  }
+  // Each entry's local header (its real data offset), many read at once: one by one, the Blob
+  // reads' round trips alone took 3 s for a 2,000-file zip.
+  const locals: Uint8Array[] = [];
+  for (let i = 0; i < wanted.length; i += 64) {
+    locals.push(...(await Promise.all(wanted.slice(i, i + 64).map(({ entry }) => read(entry.localOffset, entry.localOffset + 30)))));
+  }
+  for (const [i, { entry, path }] of wanted.entries()) {
+    const local = locals[i]!;
     if (local.length < 30 || u32(local, 0) !== SIG_LOCAL) throw corrupt(origin, `entry "${path}": its local header at byte offset ${entry.localOffset} is missing`);
     const start = entry.localOffset + 30 + u16(local, 26) + u16(local, 28);
     const end = start + entry.compressedSize;
@@ -256,11 +297,11 @@ export async function readZipBlob(blob: Blob, origin: string): Promise<{ files: 
     const slice = blob.slice(start, end);
     let cached: Promise<Uint8Array> | null = null;
     const bytes = () =>
-      (cached ??= slice.arrayBuffer().then((buf) => {
+      (cached ??= slice.arrayBuffer().then(async (buf) => {
         const stored = new Uint8Array(buf);
         let data: Uint8Array;
         try {
-          data = entry.method === 0 ? stored : inflateSync(stored, { out: new Uint8Array(entry.size) });
+          data = entry.method === 0 ? stored : await inflateRaw(stored, entry.size);
         } catch (e) {
           throw corrupt(origin, `entry "${path}" could not be decompressed (${e instanceof Error ? e.message : String(e)})`);
         }
