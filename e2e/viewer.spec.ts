@@ -191,12 +191,16 @@ test.describe('viewer on the synthetic study', () => {
 
     // Scrolling the synthetic CT changes the pixels (each slice is drawn differently).
     const first = await expectImageShown(page, 'synthetic CT');
+    // The neighbours are decoded while a slice is looked at: 4 ahead, 2 behind, within the stack.
+    await expect(vp).toHaveAttribute('data-prefetched', '4');
     await vp.focus();
     await page.keyboard.press('ArrowDown');
     await expect(vp).toHaveAttribute('data-slice-index', '1');
     await expectChangedFrom(page, first, 'ArrowDown on the synthetic CT');
+    await expect(vp).toHaveAttribute('data-prefetched', '5');
     await page.keyboard.press('End');
     await expect(vp).toHaveAttribute('data-slice-index', '7');
+    await expect(vp).toHaveAttribute('data-prefetched', '2');
 
     // "]" moves to the next series, "[" back.
     await page.keyboard.press(']');

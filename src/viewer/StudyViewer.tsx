@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { Enums, eventTarget, type RenderingEngine, type StackViewport } from '@cornerstonejs/core';
 import { annotation, Enums as ToolEnums, ToolGroupManager } from '@cornerstonejs/tools';
 import type { DicomStudy } from '../dicom/types.ts';
-import { createRenderingEngine, imageIdsForFrames, initCornerstone, isCpuRendering, TOOL_NAMES } from './cornerstone.ts';
+import { createRenderingEngine, imageIdsForFrames, initCornerstone, isCpuRendering, prefetchAround, TOOL_NAMES } from './cornerstone.ts';
 import { SeriesBrowser } from './SeriesBrowser.tsx';
 import { TagInspector } from './TagInspector.tsx';
 import {
@@ -167,6 +167,19 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
       if (vp && vp.getImageIds()[vp.getTargetImageIdIndex()] !== detail.imageId) return;
       setStatus({ kind: 'error', message: explainDecodeError(detail.error) });
     };
+    // Neighbouring slices are loaded while this one is looked at; the count is on the element
+    // (data-prefetched) for tests and diagnostics. A newer image supersedes an unfinished round.
+    let prefetchRound = 0;
+    const onNewImage = () => {
+      const vp = getViewport();
+      if (!vp) return;
+      const round = ++prefetchRound;
+      const ids = vp.getImageIds();
+      const wanted = () => round === prefetchRound && !cancelled;
+      void prefetchAround(ids, vp.getCurrentImageIdIndex(), wanted).then((n) => {
+        if (wanted()) element.dataset.prefetched = String(n);
+      });
+    };
     const onAnnotationsChanged = () => {
       setAnnotationCount(annotation.state.getAllAnnotations().length);
     };
@@ -204,6 +217,7 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
         element.addEventListener(ev, ev === Enums.Events.IMAGE_RENDERED ? onRender : syncView);
       }
       eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
+      element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
       for (const ev of [ToolEnums.Events.ANNOTATION_COMPLETED, ToolEnums.Events.ANNOTATION_REMOVED, ToolEnums.Events.ANNOTATION_ADDED]) {
         eventTarget.addEventListener(ev, onAnnotationsChanged);
       }
@@ -228,6 +242,8 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
         element.removeEventListener(ev, ev === Enums.Events.IMAGE_RENDERED ? onRender : syncView);
       }
       eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
+      element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+      prefetchRound++;
       for (const ev of [ToolEnums.Events.ANNOTATION_COMPLETED, ToolEnums.Events.ANNOTATION_REMOVED, ToolEnums.Events.ANNOTATION_ADDED]) {
         eventTarget.removeEventListener(ev, onAnnotationsChanged);
       }

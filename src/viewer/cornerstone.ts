@@ -201,3 +201,36 @@ function ignoreTeardownRejections(): void {
   });
 }
 let listening = false;
+
+/** Slices fetched and decoded ahead of the one shown (scroll direction is usually forward) and behind it. */
+const PREFETCH_AHEAD = 4;
+const PREFETCH_BEHIND = 2;
+
+/**
+ * Load and cache the neighbours of `index` in `imageIds`, nearest first, a few at a time, so that
+ * scrolling finds them decoded. Failures are left to the moment a slice is shown (its own error
+ * then appears); after Close they are expected, and ignored. Returns how many neighbours are cached.
+ */
+export async function prefetchAround(imageIds: readonly string[], index: number, stillWanted: () => boolean = () => true): Promise<number> {
+  const order: number[] = [];
+  for (let d = 1; d <= Math.max(PREFETCH_AHEAD, PREFETCH_BEHIND); d++) {
+    if (d <= PREFETCH_AHEAD && index + d < imageIds.length) order.push(index + d);
+    if (d <= PREFETCH_BEHIND && index - d >= 0) order.push(index - d);
+  }
+  let cached = 0;
+  for (const i of order) {
+    if (!stillWanted()) break;
+    const id = imageIds[i]!;
+    if (cache.isLoaded(id)) {
+      cached++;
+      continue;
+    }
+    try {
+      await imageLoader.loadAndCacheImage(id);
+      cached++;
+    } catch {
+      /* shown (or not) when the slice itself is displayed */
+    }
+  }
+  return cached;
+}
