@@ -47,6 +47,8 @@ export interface AppRun {
   baselineAllMiB: number;
   /** performance.measureUserAgentSpecificMemory() after the first image (JS heaps + buffers; not Blob storage). */
   uasmMiB: number | null;
+  /** CPU seconds by Chromium thread kind over the run (from /proc): where the time goes. */
+  cpuS: Record<string, number>;
 }
 
 // In the page: timestamps of what a person would see. Polling (10 ms) rather than observers keeps it
@@ -155,7 +157,7 @@ async function openOnce(browser: Browser, appUrl: string, fx: AppFixture, form: 
   const sampler = await startSampler(50);
   const run: AppRun = {
     ok: false, crashed: false, toVerifiedS: null, toFirstImageS: null, toAllSeriesIndexedS: null, verdict: null, stages: {}, lockedOpenS: null,
-    peakAllMiB: 0, peakAllAboveBaselineMiB: 0, peakByKindMiB: {} as Record<ProcessKind, number>, rendererAboveBaselineMiB: 0, browserAboveBaselineMiB: 0, baselineAllMiB: 0, uasmMiB: null,
+    peakAllMiB: 0, peakAllAboveBaselineMiB: 0, peakByKindMiB: {} as Record<ProcessKind, number>, rendererAboveBaselineMiB: 0, browserAboveBaselineMiB: 0, baselineAllMiB: 0, uasmMiB: null, cpuS: {},
   };
   try {
     const chooser = page.waitForEvent('filechooser');
@@ -198,6 +200,7 @@ async function openOnce(browser: Browser, appUrl: string, fx: AppFixture, form: 
     run.peakByKindMiB = Object.fromEntries(Object.entries(mem.peakByKind).map(([k, v]) => [k, Math.round(v / MiB)])) as Record<ProcessKind, number>;
     run.rendererAboveBaselineMiB = Math.round((mem.peakByKind.renderer - mem.baseline.byKind.renderer) / MiB);
     run.browserAboveBaselineMiB = Math.round((mem.peakByKind.browser - mem.baseline.byKind.browser) / MiB);
+    run.cpuS = mem.cpuS;
     if (run.ok) run.uasmMiB = await measureUasm(page);
     await context.close().catch(() => undefined);
   }
@@ -222,6 +225,8 @@ export interface AppCaseResult {
     browserAboveBaselineMiB: number;
     uasmMiB: number | null;
     stages: Record<string, number>;
+    /** Median CPU seconds by thread kind (see AppRun.cpuS). */
+    cpuS: Record<string, number>;
   };
   /** Peak (all processes, above baseline) ÷ envelope size; target ≤ 2. */
   memoryRatio: number;
@@ -288,6 +293,12 @@ export async function runAppCases(args: {
           browserAboveBaselineMiB: median(runs.map((r) => r.browserAboveBaselineMiB)),
           uasmMiB: medianOrNull(pick.map((r) => r.uasmMiB)),
           stages: Object.fromEntries(stageNames.map((n) => [n, median(pick.map((r) => r.stages[n]).filter((x): x is number => x !== undefined))])),
+          cpuS: Object.fromEntries(
+            [...new Set(pick.flatMap((r) => Object.keys(r.cpuS)))]
+              .map((k) => [k, median(pick.map((r) => r.cpuS[k] ?? 0))] as const)
+              .filter(([, v]) => v >= 0.1)
+              .sort((a, b) => b[1] - a[1]),
+          ),
         };
         const res: AppCaseResult = {
           fixture: fx.label,
@@ -307,6 +318,7 @@ export async function runAppCases(args: {
         log(
           `  ${`${fx.label} ${form}`.padEnd(28)} ${f(m.toVerifiedS, 8)} ${f(m.toFirstImageS, 8)} ${f(m.toAllSeriesIndexedS, 8)} ${f(res.floorS, 6)} ${f(res.verifiedToFloor, 6)}  ${`${m.peakAllMiB} (+${m.peakAllAboveBaselineMiB})`.padStart(15)} ${f(res.memoryRatio, 5)} ${String(m.rendererAboveBaselineMiB).padStart(9)} ${String(m.browserAboveBaselineMiB).padStart(8)} ${f(m.uasmMiB, 5, 0)}${res.allOk ? '' : `  (${runs.length - good.length}/${runs.length} runs failed)`}`,
         );
+        log(`  ${''.padEnd(28)} CPU s by thread (until the first image): ${Object.entries(m.cpuS).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ') || '—'}`);
         log(`  ${''.padEnd(28)} stages (s from start): ${Object.entries(m.stages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') || '—'}${fx.encrypted ? `; locked open before the key ${medianOrNull(pick.map((r) => r.lockedOpenS))?.toFixed(2) ?? '—'} s` : ''}`);
       }
     }

@@ -1,4 +1,4 @@
-// Memory of the whole browser, read from /proc: every process descended from this Node process
+// Memory (and CPU time by thread) of the whole browser, read from /proc: every process descended from this Node process
 // (Chromium's browser, renderers, GPU, utility and zygote processes). The browser process matters:
 // Blob storage (decrypted payload files, picked Files) lives there, not in the renderer.
 import { readdir, readFile } from 'node:fs/promises';
@@ -58,15 +58,68 @@ export async function sampleOnce(procs: Map<number, ProcessKind>): Promise<Memor
   return { total: values.reduce((n, [, v]) => n + v, 0), byKind };
 }
 
+/** CPU ticks (user + system) of every thread of `pid`, with the thread's name. */
+async function threadTicks(pid: number): Promise<{ tid: number; name: string; ticks: number }[]> {
+  let tids: string[];
+  try {
+    tids = await readdir(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const out = await Promise.all(
+    tids.map(async (tid) => {
+      const stat = await readText(`/proc/${pid}/task/${tid}/stat`);
+      const m = stat ? /^\d+ \((.*)\) (.*)$/s.exec(stat) : null;
+      if (!m) return null;
+      const f = m[2]!.split(' '); // f[0] is field 3 (state): utime and stime are fields 14 and 15
+      return { tid: Number(tid), name: m[1]!, ticks: Number(f[11]) + Number(f[12]) };
+    }),
+  );
+  return out.filter((x): x is NonNullable<typeof x> => x !== null);
+}
+
+const TICKS_PER_S = 100; // USER_HZ on Linux
+
+/**
+ * CPU seconds spent by each kind of thread while sampling ran, e.g. "renderer DedicatedWorker"
+ * (the pipeline worker and the hash worker each count as one such thread), "renderer main",
+ * "browser Chrome_IOThread". Threads are read every ~250 ms; one that ends between two reads loses
+ * what it did since the last one.
+ */
+class ThreadCpu {
+  private first = new Map<number, number>();
+  private last = new Map<number, { key: string; ticks: number }>();
+  private started = false;
+  async sample(procs: Map<number, ProcessKind>): Promise<void> {
+    for (const [pid, kind] of procs) {
+      for (const t of await threadTicks(pid)) {
+        const name = t.tid === pid ? 'main' : t.name.replace(/\d+$/, '');
+        if (!this.first.has(t.tid)) this.first.set(t.tid, this.started ? 0 : t.ticks);
+        this.last.set(t.tid, { key: `${kind} ${name}`, ticks: t.ticks });
+      }
+    }
+    this.started = true;
+  }
+  /** Seconds by thread kind and name, largest first (threads under 0.05 s left out). */
+  result(): Record<string, number> {
+    const by = new Map<string, number>();
+    for (const [tid, { key, ticks }] of this.last) by.set(key, (by.get(key) ?? 0) + ticks - (this.first.get(tid) ?? 0));
+    return Object.fromEntries([...by].filter(([, t]) => t >= 5).sort((a, b) => b[1] - a[1]).map(([k, t]) => [k, t / TICKS_PER_S]));
+  }
+}
+
 /**
  * Samples every `intervalMs` until stopped: the peak of the sum over all Chromium processes, and
  * the peak of each kind on its own (the per-kind peaks need not coincide). The process list is
  * refreshed every ~0.5 s, so a new renderer or utility process is counted from then on.
  */
-export async function startSampler(intervalMs = 50): Promise<{ stop: () => Promise<{ baseline: MemorySample; peak: MemorySample; peakByKind: Record<ProcessKind, number>; samples: number }> }> {
+export async function startSampler(intervalMs = 50): Promise<{ stop: () => Promise<{ baseline: MemorySample; peak: MemorySample; peakByKind: Record<ProcessKind, number>; samples: number; cpuS: Record<string, number> }> }> {
   let running = true;
   let procs = await chromiumProcesses();
   let listedAt = Date.now();
+  const cpu = new ThreadCpu();
+  await cpu.sample(procs);
+  let cpuAt = Date.now();
   const baseline = await sampleOnce(procs);
   let peak: MemorySample = baseline;
   const peakByKind = { ...baseline.byKind };
@@ -76,6 +129,10 @@ export async function startSampler(intervalMs = 50): Promise<{ stop: () => Promi
       if (Date.now() - listedAt > 500) {
         procs = await chromiumProcesses();
         listedAt = Date.now();
+      }
+      if (Date.now() - cpuAt > 250) {
+        await cpu.sample(procs);
+        cpuAt = Date.now();
       }
       const s = await sampleOnce(procs);
       samples++;
@@ -88,7 +145,8 @@ export async function startSampler(intervalMs = 50): Promise<{ stop: () => Promi
     async stop() {
       running = false;
       await loop;
-      return { baseline, peak, peakByKind, samples };
+      await cpu.sample(procs);
+      return { baseline, peak, peakByKind, samples, cpuS: cpu.result() };
     },
   };
 }

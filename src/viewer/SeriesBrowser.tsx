@@ -1,7 +1,7 @@
 // Series list with thumbnails of each series' middle image.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { utilities } from '@cornerstonejs/core';
-import { imageIdForFrame, initCornerstone } from './cornerstone.ts';
+import { imageIdForFrame, initCornerstone, loadIntoCache } from './cornerstone.ts';
 import type { SeriesEntry } from './viewerModel.ts';
 import type { ReadPayloadFile } from './cornerstone.ts';
 
@@ -20,6 +20,10 @@ function Thumbnail({ entry, readFile }: { entry: SeriesEntry; readFile: ReadPayl
       if (cancelled || !canvasRef.current) return;
       await initCornerstone();
       const imageId = await imageIdForFrame(middle, readFile);
+      if (cancelled || !canvasRef.current) return;
+      // Loaded first on our side: a failure then shows as "no preview" without Cornerstone's
+      // loadImageToCanvas logging it as a console error.
+      await loadIntoCache(imageId);
       if (cancelled || !canvasRef.current) return;
       await utilities.loadImageToCanvas({ canvas: canvasRef.current, imageId, thumbnail: true });
     });

@@ -29,6 +29,7 @@ import {
 } from '@cornerstonejs/tools';
 import type { DicomFrame } from '../dicom/types.ts';
 import { inflateIfDeflated } from './deflate.ts';
+import { describeError } from './viewerModel.ts';
 
 export const TOOL_NAMES = {
   windowLevel: WindowLevelTool.toolName,
@@ -60,6 +61,7 @@ export function initCornerstone(): Promise<void> {
     const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
     dicomImageLoaderInit({ maxWebWorkers: Math.max(1, Math.min(2, Math.floor(cores / 2))) });
     imageLoader.registerImageLoader(SCHEME, loadPayloadImage as never);
+    quietDuplicateFailures();
     toolsInit();
     for (const tool of [WindowLevelTool, ZoomTool, PanTool, StackScrollTool, LengthTool, AngleTool, RectangleROITool]) {
       addTool(tool);
@@ -121,7 +123,7 @@ function loadPayloadImage(imageId: string, options: Record<string, unknown>): { 
         const part10 = file.transferSyntaxUid === DEFLATED_TS ? inflateIfDeflated(bytes) : bytes;
         // The reader keeps what it is given: a view into a larger decrypted chunk is copied out.
         const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : part10.slice();
-        await metadataUtilities.addDicomPart10Instance(base, own);
+        await metadataUtilities.addDicomPart10Instance(base, own.buffer as ArrayBuffer);
       });
       // A failed read must not poison the cache: the next attempt reads again.
       ready.catch(() => added.delete(base));
@@ -129,8 +131,34 @@ function loadPayloadImage(imageId: string, options: Record<string, unknown>): { 
     }
     await ready;
     return wadouri.loadImageFromNaturalizedMetadata(imageId, options).promise;
-  })();
+  })().catch((e: unknown) => {
+    throw new PayloadImageError(imageId, e);
+  });
   return { promise };
+}
+
+/**
+ * A payload image that could not be loaded or decoded. Whoever asked for it shows why (the viewer's
+ * status, the thumbnail's "no preview"); Cornerstone's cache also re-throws the same failure on a
+ * promise nobody holds, and that copy alone is silenced (see quietDuplicateFailures).
+ */
+export class PayloadImageError extends Error {
+  constructor(
+    readonly imageId: string,
+    readonly original: unknown,
+  ) {
+    super(describeError(original));
+    this.name = 'PayloadImageError';
+  }
+}
+
+let quieted = false;
+function quietDuplicateFailures(): void {
+  if (quieted || typeof window === 'undefined') return;
+  quieted = true;
+  window.addEventListener('unhandledrejection', (ev) => {
+    if (ev.reason instanceof PayloadImageError) ev.preventDefault();
+  });
 }
 
 /**
@@ -202,6 +230,26 @@ function ignoreTeardownRejections(): void {
 }
 let listening = false;
 
+/**
+ * imageLoader.loadAndCacheImage, minus its unhandled rejection: Cornerstone's cache re-throws a
+ * failed load on a promise nobody holds, which surfaces as a page error for a slice that was never
+ * shown. Here that promise is caught; the failure still reaches our caller.
+ */
+export async function loadIntoCache(imageId: string): Promise<void> {
+  const pending = cache.getImageLoadObject(imageId);
+  if (pending) {
+    await pending.promise;
+    return;
+  }
+  const load = imageId.startsWith(`${SCHEME}:`) ? loadPayloadImage(imageId, {}) : null;
+  if (!load) {
+    await imageLoader.loadAndCacheImage(imageId);
+    return;
+  }
+  cache.putImageLoadObject(imageId, load as never).catch(() => {});
+  await load.promise;
+}
+
 /** Slices fetched and decoded ahead of the one shown (scroll direction is usually forward) and behind it. */
 const PREFETCH_AHEAD = 4;
 const PREFETCH_BEHIND = 2;
@@ -226,7 +274,7 @@ export async function prefetchAround(imageIds: readonly string[], index: number,
       continue;
     }
     try {
-      await imageLoader.loadAndCacheImage(id);
+      await loadIntoCache(id);
       cached++;
     } catch {
       /* shown (or not) when the slice itself is displayed */
