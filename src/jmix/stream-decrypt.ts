@@ -177,7 +177,8 @@ async function decryptWithKey<T>(a: {
       const file = store.entryEnd(pieces);
       entries.push({ name: h.name, type: h.type, linkName: h.linkName, data: { size: file.size, file, name: h.name } });
       if (h.type === 'file' && !hashes.has(h.name)) {
-        const hash = a.hasher.sha256(pieces).then(toHex);
+        // The file's own bytes when the store joined them already (one copy, not two).
+        const hash = a.hasher.sha256('bytes' in file ? [file.bytes] : pieces).then(toHex);
         hash.catch(() => {}); // awaited after the tag check; a failed run must not report it unhandled
         hashes.set(h.name, hash);
         if (a.inspect) inspected.set(h.name, a.inspect.file(h.name, headOf(pieces, inspectBytes), file.size));
@@ -272,7 +273,7 @@ export function defaultInMemoryLimit(): number {
 }
 
 /** A staged payload file: where its bytes are, in whichever store holds them. */
-type StagedFile = { size: number; chunk: number; offset: number } | { size: number; own: Uint8Array } | { size: number; blob: Blob };
+type StagedFile = { size: number; bytes: Uint8Array } | { size: number; blob: Blob };
 
 /** How decrypted chunks are kept until the tag is checked and the files handed out. */
 interface ChunkStore {
@@ -288,39 +289,22 @@ interface ChunkStore {
 }
 
 /**
- * Chunks kept as they came from AES-CTR; files are views into them (a file across a chunk boundary
- * is copied into its own buffer).
+ * Chunks kept as they came from AES-CTR (back from the tar hash): a file is a view into its chunk,
+ * which the view keeps alive; a file across a chunk boundary is copied into its own buffer.
  */
 class MemoryChunks implements ChunkStore {
-  private chunks: Uint8Array[] = [];
-  private first: { chunk: number; offset: number } | null = null;
-  private spans = false;
-
-  chunkStart(plain: Uint8Array): void {
-    this.chunks.push(plain);
-  }
-  entryStart(): void {
-    this.first = null;
-    this.spans = false;
-  }
-  piece(piece: Uint8Array, plain: Uint8Array): void {
-    if (this.first === null && piece.buffer === plain.buffer) this.first = { chunk: this.chunks.length - 1, offset: piece.byteOffset - plain.byteOffset };
-    else this.spans = true;
-  }
+  chunkStart(): void {}
+  entryStart(): void {}
+  piece(): void {}
   entryEnd(pieces: Uint8Array[]): StagedFile {
-    const size = pieces.reduce((n, p) => n + p.length, 0);
-    if (pieces.length === 0) return { size: 0, own: new Uint8Array(0) };
-    if (!this.spans && this.first) return { size, ...this.first };
-    return { size, own: pieces.length === 1 ? pieces[0]!.slice() : concatBytes(...pieces) };
+    const bytes = pieces.length === 0 ? new Uint8Array(0) : pieces.length === 1 ? pieces[0]! : concatBytes(...pieces);
+    return { size: bytes.length, bytes };
   }
   contents(file: StagedFile): Uint8Array {
-    if ('own' in file) return file.own;
-    if ('chunk' in file) return this.chunks[file.chunk]!.subarray(file.offset, file.offset + file.size);
+    if ('bytes' in file) return file.bytes;
     throw new Error('a Blob-staged file in the in-memory store');
   }
-  drop(): void {
-    this.chunks = [];
-  }
+  drop(): void {}
 }
 
 /** Decrypted chunks at (or back from) the tar hash and not yet split, before the decryption waits: 8 × 4 MiB. */
