@@ -173,6 +173,7 @@ export class WebCryptoGhash {
   /** Z = Y·H, where Y is the GHASH state over everything absorbed so far. */
   private z: Uint8Array = new Uint8Array(BLOCK);
   private readonly powers = new Map<number, Uint8Array>();
+  private readonly lengthTerms = new Map<number, Uint8Array>();
 
   /** `mask` must be E_K(iv ‖ 1) for the same key and iv. */
   constructor(
@@ -184,6 +185,19 @@ export class WebCryptoGhash {
 
   get bytes(): number {
     return this.total;
+  }
+
+  /** L'·H for a segment of `bytes` (the same for every full-size segment, so kept). */
+  private lengthTerm(bytes: number): Uint8Array {
+    let term = this.lengthTerms.get(bytes);
+    if (!term) {
+      const lenAad = new Uint8Array(BLOCK);
+      const bits = bytes * 8;
+      new DataView(lenAad.buffer).setUint32(0, Math.floor(bits / 2 ** 32), false);
+      new DataView(lenAad.buffer).setUint32(4, bits >>> 0, false);
+      this.lengthTerms.set(bytes, (term = gfMul(lenAad, this.h)));
+    }
+    return term;
   }
 
   private hPow(m: number): Uint8Array {
@@ -199,11 +213,7 @@ export class WebCryptoGhash {
     // never leave this object, and whoever runs this already holds K.
     const t = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: this.iv, additionalData: segment, tagLength: 128 }, this.gcmKey, new Uint8Array(0)));
     // t = (Y_seg ⊕ L')·H ⊕ mask with L' = [len(segment) bits]_64 ‖ 0^64, so Y_seg·H = t ⊕ mask ⊕ L'·H.
-    const lenAad = new Uint8Array(BLOCK);
-    const bits = segment.length * 8;
-    new DataView(lenAad.buffer).setUint32(0, Math.floor(bits / 2 ** 32), false);
-    new DataView(lenAad.buffer).setUint32(4, bits >>> 0, false);
-    const ySegH = xorInto(xorInto(t, this.mask), gfMul(lenAad, this.h));
+    const ySegH = xorInto(xorInto(t, this.mask), this.lengthTerm(segment.length));
     this.z = xorInto(gfMul(this.z, this.hPow(Math.ceil(segment.length / BLOCK))), ySegH);
   }
 
@@ -269,17 +279,15 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
   let offset = 0;
   let state: 'open' | 'finished' | 'failed' = 'open';
 
-  async function decryptChunk(chunk: Uint8Array, at: number): Promise<Uint8Array> {
-    const { ctrKey, ghash } = await setup;
+  /** AES-CTR of one chunk: independent of the others, so it starts at once. */
+  async function ctrChunk(chunk: Uint8Array, at: number): Promise<Uint8Array> {
+    const { ctrKey } = await setup;
     if (chunk.length === 0) return new Uint8Array(0);
     // A chunk starting mid-block: pad its front so the CTR call starts on the block boundary.
     const skip = at % BLOCK;
     const input = skip === 0 ? bs(chunk) : padFront(chunk, skip);
     const counter = counterBlock(ivCopy, Math.floor(at / BLOCK));
-    // Web Crypto copies `input` when called, so GHASH can read the chunk while AES-CTR runs.
-    const pending = subtle().decrypt({ name: 'AES-CTR', counter, length: 32 }, ctrKey, input);
-    await ghash.update(chunk);
-    const plain = new Uint8Array(await pending);
+    const plain = new Uint8Array(await subtle().decrypt({ name: 'AES-CTR', counter, length: 32 }, ctrKey, input));
     return skip === 0 ? plain : plain.subarray(skip);
   }
 
@@ -295,11 +303,17 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
         return Promise.reject(new DecryptError('bad-parameters', `The encrypted payload exceeds AES-GCM's limit of ${GCM_MAX_BYTES} bytes for one message; it cannot be a valid GCM ciphertext.`));
       }
       offset += chunk.length;
-      const result = queue.then(() => decryptChunk(chunk, at));
-      queue = result.catch(() => {
+      // GHASH is a chain: chunks are absorbed one after another, in call order. The CTR work is not,
+      // so several chunks decrypt at once on Web Crypto's threads.
+      const hashed = queue.then(async () => (await setup).ghash.update(chunk));
+      queue = hashed.catch(() => {
         state = 'failed';
       });
-      return result;
+      const plain = ctrChunk(chunk, at);
+      plain.catch(() => {
+        state = 'failed';
+      });
+      return Promise.all([plain, hashed]).then(([p]) => p);
     },
     async finish() {
       if (state === 'finished') throw new Error('finish() was already called on this GCM decryptor.');
