@@ -12,7 +12,7 @@ import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { writeFolder } from '../scripts/lib/pack-node.ts';
 import { packEnvelope, toTarGz, toZip, type PackOptions } from '../scripts/lib/pack.ts';
 import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
-import { dropFile } from './support/app.ts';
+import { dropFile, guardNetworkAndErrors, openWithPicker, verdict } from './support/app.ts';
 
 const IHI = '8003608166690503';
 const SHARED_VECTORS = resolve(import.meta.dirname, '../../shared/jmix/vectors/jmix-js');
@@ -109,44 +109,14 @@ test.afterAll(async () => {
 });
 
 // Every test: no request leaves this machine, no uncaught error, no console error.
-let requests: string[] = [];
-let pageErrors: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  requests = [];
-  pageErrors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
-});
-
-test.afterEach(async () => {
-  const offMachine = requests.filter((u) => {
-    if (u.startsWith('data:') || u.startsWith('blob:')) return false;
-    return new URL(u).hostname !== '127.0.0.1';
-  });
-  expect(offMachine, 'requests that left 127.0.0.1').toEqual([]);
-  expect(pageErrors, 'page errors').toEqual([]);
-});
+const guard = guardNetworkAndErrors(test);
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-// The viewer has its own status line; the verdict is the one named by the trust panel's heading.
-const verdict = (page: Page) => page.getByRole('status', { name: 'Can it be trusted?' });
 const NOT_BAD = /^(?!.*(Damaged|Could not be decrypted)).+$/;
 /** The envelope's details sit in tabs; a test opens the one it reads, as a person would. */
 const openTab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
 
 
-async function openWithPicker(page: Page, path: string): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open envelope' }).click();
-  await (await chooser).setFiles(path);
-}
 
 async function expectStudyListed(page: Page): Promise<void> {
   const series = page.locator('table.series tbody tr');
@@ -186,7 +156,7 @@ test('drop a zip: summary, patient with IHI, series, sender and a trustworthy ve
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
   await expect(page.locator('ol.timeline li').first()).toBeVisible();
   // The envelope was opened, decrypted and hashed in the pipeline worker, not on the page's thread.
-  expect(requests.some((u) => /\/open-worker-[\w-]+\.js$/.test(u))).toBe(true);
+  expect(guard.requests.some(({ url }) => /\/open-worker-[\w-]+\.js$/.test(url))).toBe(true);
 });
 
 test('pick a folder: "Open folder" falls back to a webkitdirectory input without showDirectoryPicker', async ({ page }) => {
@@ -219,7 +189,7 @@ test('follow a link with a key: downloads, decrypts, and removes the key from th
   expect(page.url()).not.toContain('key=');
   expect(page.url()).not.toContain(key);
   expect(page.url()).toContain('#src=');
-  expect(requests.some((u) => u === `${serverOrigin}/cors/encrypted.zip`)).toBe(true);
+  expect(guard.requests.some(({ url }) => url === `${serverOrigin}/cors/encrypted.zip`)).toBe(true);
 });
 
 test('a link the server refuses (CORS) says what happened and offers dropping the file', async ({ page }) => {
@@ -229,7 +199,7 @@ test('a link the server refuses (CORS) says what happened and offers dropping th
   await expect(alert).toContainText('drop it here');
   await expect(page.getByRole('button', { name: 'Open envelope' })).toBeVisible();
   // Chromium itself logs the blocked request to the console; that one is expected here.
-  pageErrors = pageErrors.filter((e) => !/CORS|Failed to load resource|net::ERR_FAILED/.test(e));
+  guard.expectErrors(/CORS|Failed to load resource|net::ERR_FAILED/);
 });
 
 test('a slow download shows bytes and percent, and Cancel returns to the start screen', async ({ page }) => {

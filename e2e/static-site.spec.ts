@@ -11,7 +11,7 @@ import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
 import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
 import { formatBytes } from '../src/ui/format.ts';
 import { startDistServer, type DistServer } from '../scripts/serve-dist.ts';
-import { dropFile } from './support/app.ts';
+import { dropFile, guardNetworkAndErrors } from './support/app.ts';
 
 // JMIX_DIST lets a run use a private build (other builds may rewrite dist/ meanwhile).
 const DIST = resolve(process.env.JMIX_DIST ?? resolve(import.meta.dirname, '..', 'dist'));
@@ -136,29 +136,10 @@ test.afterAll(async () => {
 
 // Every test: nothing leaves 127.0.0.1, no uncaught error, no console error (a test may list the
 // console lines it expects, e.g. the browser's own CORS report).
-let requests: { url: string; method: string }[] = [];
-let pageErrors: string[] = [];
-let expectedErrors: RegExp[] = [];
+const guard = guardNetworkAndErrors(test);
 
-test.beforeEach(async ({ page }) => {
-  requests = [];
-  pageErrors = [];
-  expectedErrors = [];
+test.beforeEach(() => {
   swSuffix = '';
-  page.on('request', (r) => requests.push({ url: r.url(), method: r.method() }));
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-  });
-});
-
-test.afterEach(async () => {
-  const offMachine = requests.filter(({ url }) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).hostname !== '127.0.0.1');
-  expect(offMachine, 'requests that left 127.0.0.1').toEqual([]);
-  expect(pageErrors.filter((e) => !expectedErrors.some((re) => re.test(e))), 'page errors').toEqual([]);
 });
 
 const demoLink = (page: Page, title: string) => page.getByRole('link', { name: new RegExp(`^${title}\\b`) });
@@ -217,7 +198,7 @@ test.describe('static site under a sub-path', () => {
     await expect(verdict(page)).toHaveText(/Damaged or altered/);
 
     // Everything came from under the sub-path: pages, chunks, workers, codecs, demos.
-    const own = requests.filter((r) => r.url.startsWith('http'));
+    const own = guard.requests.filter((r) => r.url.startsWith('http'));
     expect(own.length).toBeGreaterThan(0);
     for (const r of own) expect(r.url.startsWith(site.url), r.url).toBe(true);
     expect(own.some((r) => /\/a\/b\/assets\/open-worker-[\w-]+\.js$/.test(r.url))).toBe(true);
@@ -231,9 +212,9 @@ test.describe('static site under a sub-path', () => {
     await page.goto(site.url + signed!.link);
     await expect(verdict(page)).toHaveText(/Genuine and complete/);
     expect(page.url()).not.toContain('key=');
-    expect(requests.some((r) => r.url === `${site.url}demo/signed.zip`)).toBe(true);
+    expect(guard.requests.some((r) => r.url === `${site.url}demo/signed.zip`)).toBe(true);
     // The viewer (and Cornerstone with it) loads relative to the page.
-    await expect.poll(() => requests.some((r) => /\/a\/b\/assets\/cornerstone-[\w-]+\.js$/.test(r.url)), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => guard.requests.some((r) => /\/a\/b\/assets\/cornerstone-[\w-]+\.js$/.test(r.url)), { timeout: 30_000 }).toBe(true);
   });
 
   test('the host recipe: hashed assets immutable, the shell revalidated, WASM as application/wasm, a CSP', async () => {
@@ -352,15 +333,15 @@ test.describe('JMIX API links (#api=...&id=...)', () => {
     await expect(page.locator('.api-facts[aria-label="Envelope details"]')).toContainText(API_ID);
     // The size comes from a HEAD request's content-length.
     await expect(page.locator('.api-facts[aria-label="Envelope details"]')).toContainText(formatBytes(envelopeZip.length));
-    expect(requests.some((r) => r.method === 'HEAD')).toBe(true);
+    expect(guard.requests.some((r) => r.method === 'HEAD')).toBe(true);
     const envelopeUrl = `${apiOrigin}/cors/api/jmix/${API_ID}`;
-    expect(requests.some((r) => r.url === `${envelopeUrl}/manifest` && r.method === 'GET')).toBe(true);
-    expect(requests.some((r) => r.url === envelopeUrl && r.method === 'GET'), 'no download before the user confirms').toBe(false);
+    expect(guard.requests.some((r) => r.url === `${envelopeUrl}/manifest` && r.method === 'GET')).toBe(true);
+    expect(guard.requests.some((r) => r.url === envelopeUrl && r.method === 'GET'), 'no download before the user confirms').toBe(false);
 
     await page.getByRole('button', { name: 'Download envelope' }).click();
     await expect(verdict(page)).toHaveText(NOT_BAD);
     await expect(page.getByRole('heading', { name: /Envelope/ })).toContainText(API_ID);
-    expect(requests.some((r) => r.url === envelopeUrl && r.method === 'GET')).toBe(true);
+    expect(guard.requests.some((r) => r.url === envelopeUrl && r.method === 'GET')).toBe(true);
   });
 
   test('same origin through a proxy: works although the API sends no CORS headers', async ({ page }) => {
@@ -371,7 +352,7 @@ test.describe('JMIX API links (#api=...&id=...)', () => {
   });
 
   test('no CORS headers (as harmony): says why, and how to get the envelope anyway', async ({ page }) => {
-    expectedErrors = CORS_NOISE;
+    guard.expectErrors(...CORS_NOISE);
     await page.goto(`${site.url}#api=${apiOrigin}/nocors&id=${API_ID}`);
     const alert = page.getByRole('alert', { name: 'Server answer' });
     await expect(alert).toContainText(`Could not read an answer from ${apiOrigin}/nocors`);
@@ -381,7 +362,7 @@ test.describe('JMIX API links (#api=...&id=...)', () => {
   });
 
   test('a token is needed (401), a wrong one is refused (403), the right one downloads; it is never in the URL', async ({ page }) => {
-    expectedErrors = [/HTTP 40[13]: /, /Failed to load resource/];
+    guard.expectErrors(/HTTP 40[13]: /, /Failed to load resource/);
     await page.goto(`${site.url}#api=${apiOrigin}/secure&id=${API_ID}`);
     const alert = page.getByRole('alert', { name: 'Server answer' });
     await expect(alert).toContainText('The server needs an access token');
@@ -402,13 +383,13 @@ test.describe('JMIX API links (#api=...&id=...)', () => {
     await expect(verdict(page)).toHaveText(NOT_BAD);
 
     expect(page.url()).not.toContain(TOKEN);
-    for (const r of requests) expect(r.url).not.toContain(TOKEN);
+    for (const r of guard.requests) expect(r.url).not.toContain(TOKEN);
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
     expect(stored).not.toContain(TOKEN);
   });
 
   test('an unknown id gets "No envelope with id … at …" (404)', async ({ page }) => {
-    expectedErrors = [/HTTP 404: /, /Failed to load resource/];
+    guard.expectErrors(/HTTP 404: /, /Failed to load resource/);
     await page.goto(`${site.url}#api=${apiOrigin}/cors&id=no-such-envelope`);
     await expect(page.getByRole('alert', { name: 'Server answer' })).toContainText(`No envelope with id no-such-envelope at ${apiOrigin}/cors`);
   });

@@ -10,15 +10,24 @@ export async function openWithPicker(page: Page, path: string): Promise<void> {
   await (await chooser).setFiles(path);
 }
 
+/** What a guarded test can read and allow: the requests the page made, and error lines it expects. */
+export interface Guard {
+  readonly requests: readonly { url: string; method: string }[];
+  /** Page/console errors matching these are expected in this test (e.g. the browser's own CORS report). */
+  expectErrors(...patterns: RegExp[]): void;
+}
+
 /** Registers hooks: every request stays on 127.0.0.1, and no page error or console error happens. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function guardNetworkAndErrors(test: TestType<any, any>): void {
-  let requests: string[] = [];
+export function guardNetworkAndErrors(test: TestType<any, any>): Guard {
+  let requests: { url: string; method: string }[] = [];
   let errors: string[] = [];
+  let expected: RegExp[] = [];
   test.beforeEach(async ({ page }: { page: Page }) => {
     requests = [];
     errors = [];
-    page.on('request', (r) => requests.push(r.url()));
+    expected = [];
+    page.on('request', (r) => requests.push({ url: r.url(), method: r.method() }));
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       // dcmjs (inside Cornerstone) reports the dictionary's ambiguous VRs (xs, ox) of implicit-VR
@@ -32,10 +41,18 @@ export function guardNetworkAndErrors(test: TestType<any, any>): void {
     });
   });
   test.afterEach(async () => {
-    const off = requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).hostname !== '127.0.0.1');
+    const off = requests.filter(({ url }) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).hostname !== '127.0.0.1');
     expect(off, 'requests that left 127.0.0.1').toEqual([]);
-    expect(errors, 'page errors').toEqual([]);
+    expect(errors.filter((e) => !expected.some((re) => re.test(e))), 'page errors').toEqual([]);
   });
+  return {
+    get requests() {
+      return requests;
+    },
+    expectErrors(...patterns) {
+      expected.push(...patterns);
+    },
+  };
 }
 
 /** Drop a file on the page the way a browser does: dragover, then drop with a DataTransfer. */

@@ -5,30 +5,19 @@
 // npx tsx scripts/bench/profile-open.ts <fixture-label> [top=25]. Needs bench/.app (npm run bench builds it).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { chromiumArgs } from '../../playwright.config.ts';
-import { startDistServer } from '../serve-dist.ts';
+import { benchFixture, launchBenchApp, pageWithFixture } from './fixture-page.ts';
 
 const [label = 'enc-rs-1GiB', top = '25'] = process.argv.slice(2);
+const fx = await benchFixture(label);
+const app = await launchBenchApp();
+const page = await pageWithFixture(app.browser, app.url, fx);
 const root = join(import.meta.dirname, '..', '..');
-const dir = join(root, 'bench', 'fixtures', label);
-const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
-const server = await startDistServer({ root: process.env.APP_DIR ?? join(root, 'bench', '.app'), base: '/' });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
-const context = await browser.newContext({ serviceWorkers: 'block' });
-const page = await context.newPage();
-await page.goto(server.url);
-const chooser = page.waitForEvent('filechooser');
-await page.getByRole('button', { name: 'Open envelope' }).click();
-await (await chooser).setFiles(join(dir, 'envelope.zip'));
-if (meta.privateKeyB64) await page.getByRole('textbox', { name: 'Recipient private key' }).fill(meta.privateKeyB64);
 const tracePath = join(root, 'bench', 'profile-trace.json');
-await browser.startTracing(page, { path: tracePath, categories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline'] });
-if (meta.privateKeyB64) await page.getByRole('button', { name: 'Decrypt' }).click();
+await app.browser.startTracing(page, { path: tracePath, categories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline'] });
+if (fx.privateKeyB64) await page.getByRole('button', { name: 'Decrypt' }).click();
 await page.waitForFunction(() => document.querySelector('[data-testid="viewer-status"]')?.textContent === 'rendered', null, { polling: 100, timeout: 180_000 });
-await browser.stopTracing();
-await browser.close();
-await server.close();
+await app.browser.stopTracing();
+await app.close();
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; parent?: number }
 const trace = JSON.parse(await readFile(tracePath, 'utf8')) as { traceEvents: { name: string; pid: number; tid: number; id?: string; args?: { data?: { cpuProfile?: { nodes?: Node[]; samples?: number[] }; timeDeltas?: number[] }; name?: string } }[] };

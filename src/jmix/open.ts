@@ -18,7 +18,7 @@ import { checkFilesJson, checkPayloadHash } from './payload-hash.ts';
 import { payloadFilesFromTar } from './payload-tar.ts';
 import { auditSchema, filesSchema, manifestSchema, metadataSchema, validate } from './schema.ts';
 import { readSource } from './sources.ts';
-import { streamedPayloadFile, decryptPayloadStreaming, hashBlob, STREAM_DECRYPT_BYTES } from './stream-decrypt.ts';
+import { payloadFileFrom, decryptPayloadStreaming, hashBlob, STREAM_DECRYPT_BYTES } from './stream-decrypt.ts';
 import type { Check, Dialect, Envelope, EntryFile, FilesJsonEntry, PayloadFile, Problem } from './types.ts';
 import { buildReport } from './verdict.ts';
 
@@ -139,9 +139,9 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
               hasher,
               wantCiphertextHash: !looksJs && ciphertextName !== 'payload.enc',
               wantTarHash: ciphertextName === 'payload.enc',
-              // DICOM headers are parsed as the files stream past, so indexing reads nothing back.
               ...(options.streamChunkBytes ? { chunkSize: options.streamChunkBytes } : {}),
               ...(options.streamInMemoryUpTo !== undefined ? { inMemoryUpTo: options.streamInMemoryUpTo } : {}),
+              // DICOM headers are parsed as the files stream past, so indexing reads nothing back.
               inspect: { bytes: HEADER_PREFIX_BYTES, file: (name, head, size) => parseDicomHeader(head, name, size) },
               signal,
               onProgress: (done, total) => progress({ stage: 'decrypting', done, total }),
@@ -151,7 +151,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
             plaintextTarHash = tarHash ? async () => tarHash : null;
             streamedFileHashes = s.fileHashes;
             streamedHeaders = s.inspected;
-            payload = [...s.files].map(([p, x]) => streamedPayloadFile(p, x));
+            payload = [...s.files].map(([p, x]) => payloadFileFrom(p, x));
             out = { infoString: s.infoString, producer: s.producer, tagSource: 'manifest' };
             tarProblems = s.problems;
             tarLayout = s.layout;

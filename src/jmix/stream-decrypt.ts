@@ -39,8 +39,6 @@ export interface StreamedPayload<T = never> {
    * Blobs (slices of each decrypted chunk's Blob) when the payload is over the in-memory limit.
    */
   files: Map<string, Uint8Array | Blob>;
-  /** Whether the files were kept in memory (see defaultInMemoryLimit). */
-  inMemory: boolean;
   /** SHA-256 (hex) of each file, computed as it streamed past. */
   fileHashes: Map<string, string>;
   /** What `inspect` returned for each file, by payload path. */
@@ -154,36 +152,34 @@ async function decryptWithKey<T>(a: {
   const tarHash = a.wantTarHash ? await newStream() : null;
   const cipherHash = a.wantCiphertextHash ? await newStream() : null;
   const inspectBytes = a.inspect?.bytes ?? 0;
-  const store = a.ciphertext.size <= (a.inMemoryUpTo ?? defaultInMemoryLimit()) ? new MemoryChunks() : new BlobChunks();
+  const store = a.ciphertext.size <= (a.inMemoryUpTo ?? defaultInMemoryLimit()) ? memoryStore : blobStore();
 
   // Staged entries: nothing here is trusted until decryptor.finish() resolves.
-  const entries: { name: string; type: TarEntryHeader['type']; linkName: string | null; data: { size: number; file: StagedFile; name: string } }[] = [];
+  const entries: { name: string; type: TarEntryHeader['type']; linkName: string | null; data: { size: number; file: Uint8Array | Blob; name: string } }[] = [];
   const hashes = new Map<string, Promise<string>>();
   const inspected = new Map<string, T>();
   // The current entry's bytes as views into the chunks they came in (kept alive by these views).
   let pieces: Uint8Array[] = [];
   let current: TarEntryHeader | null = null;
-  let plain: Uint8Array | null = null;
   const parser = new TarParser(a.origin, {
     entry(h) {
       current = h;
       pieces = [];
-      store.entryStart();
     },
     data(piece) {
       pieces.push(piece);
-      store.piece(piece, plain!);
     },
     entryEnd() {
       const h = current!;
-      const file = store.entryEnd(pieces);
-      entries.push({ name: h.name, type: h.type, linkName: h.linkName, data: { size: file.size, file, name: h.name } });
+      const file = store.file(pieces);
+      const size = file instanceof Blob ? file.size : file.length;
+      entries.push({ name: h.name, type: h.type, linkName: h.linkName, data: { size, file, name: h.name } });
       if (h.type === 'file' && !hashes.has(h.name)) {
         // The file's own bytes when the store joined them already (one copy, not two).
-        const hash = a.hasher.sha256('bytes' in file ? [file.bytes] : pieces).then(toHex);
+        const hash = a.hasher.sha256(file instanceof Uint8Array ? [file] : pieces).then(toHex);
         hash.catch(() => {}); // awaited after the tag check; a failed run must not report it unhandled
         hashes.set(h.name, hash);
-        if (a.inspect) inspected.set(h.name, a.inspect.file(h.name, headOf(pieces, inspectBytes), file.size));
+        if (a.inspect) inspected.set(h.name, a.inspect.file(h.name, headOf(pieces, inspectBytes), size));
       }
       pieces = [];
     },
@@ -198,10 +194,9 @@ async function decryptWithKey<T>(a: {
   const hashed: { chunk: Promise<Uint8Array>; end: number }[] = [];
   const split = async () => {
     const next = hashed.shift()!;
-    plain = await next.chunk;
-    store.chunkStart(plain);
+    const plain = await next.chunk;
+    store.chunk(plain);
     parser.push(plain);
-    plain = null;
     a.onProgress?.(next.end, a.ciphertext.size);
   };
   // Up to DECRYPT_AHEAD_BYTES decrypting: Web Crypto works on them on its own threads while this
@@ -236,7 +231,6 @@ async function decryptWithKey<T>(a: {
     entries.length = 0; // drop every staged file
     hashes.clear();
     inspected.clear();
-    store.drop();
     if (e instanceof DecryptError) throw authFailed([HKDF_INFO[a.producer]]);
     throw e;
   }
@@ -246,7 +240,7 @@ async function decryptWithKey<T>(a: {
   const fileHashes = new Map<string, string>();
   const byPath = new Map<string, T>();
   for (const [path, d] of collected.files) {
-    files.set(path, store.contents(d.file));
+    files.set(path, d.file);
     fileHashes.set(path, await hashes.get(d.name)!);
     if (inspected.has(d.name)) byPath.set(path, inspected.get(d.name)!);
   }
@@ -254,7 +248,6 @@ async function decryptWithKey<T>(a: {
     files,
     fileHashes,
     inspected: byPath,
-    inMemory: store instanceof MemoryChunks,
     tarHash: tarHash ? await tarHash.digest() : null,
     ciphertextHash: cipherHash ? await cipherHash.digest() : null,
     layout: collected.layout,
@@ -277,39 +270,42 @@ export function defaultInMemoryLimit(): number {
   return typeof gib === 'number' && gib > 0 ? (gib * GiB) / 4 : GiB;
 }
 
-/** A staged payload file: where its bytes are, in whichever store holds them. */
-type StagedFile = { size: number; bytes: Uint8Array } | { size: number; blob: Blob };
-
-/** How decrypted chunks are kept until the tag is checked and the files handed out. */
-interface ChunkStore {
-  /** The next chunk, about to be split into tar entries. */
-  chunkStart(plain: Uint8Array): void;
-  entryStart(): void;
-  /** A piece of the current entry: a view into `plain`, the chunk being split. */
-  piece(piece: Uint8Array, plain: Uint8Array): void;
-  /** The entry is complete; `pieces` are its bytes (views into the chunks they came in). */
-  entryEnd(pieces: Uint8Array[]): StagedFile;
-  contents(file: StagedFile): Uint8Array | Blob;
-  drop(): void;
+/**
+ * Where decrypted files are kept until the tag is checked: `chunk` sees each decrypted chunk before
+ * it is split, `file` turns one entry's pieces (views into the chunks they came in) into the file.
+ */
+interface FileStore {
+  chunk(plain: Uint8Array): void;
+  file(pieces: Uint8Array[]): Uint8Array | Blob;
 }
 
 /**
- * Chunks kept as they came from AES-CTR (back from the tar hash): a file is a view into its chunk,
- * which the view keeps alive; a file across a chunk boundary is copied into its own buffer.
+ * In memory: a file is a view into its chunk (which the view keeps alive); a file across a chunk
+ * boundary is joined into a buffer of its own.
  */
-class MemoryChunks implements ChunkStore {
-  chunkStart(): void {}
-  entryStart(): void {}
-  piece(): void {}
-  entryEnd(pieces: Uint8Array[]): StagedFile {
-    const bytes = pieces.length === 0 ? new Uint8Array(0) : pieces.length === 1 ? pieces[0]! : concatBytes(...pieces);
-    return { size: bytes.length, bytes };
-  }
-  contents(file: StagedFile): Uint8Array {
-    if ('bytes' in file) return file.bytes;
-    throw new Error('a Blob-staged file in the in-memory store');
-  }
-  drop(): void {}
+const memoryStore: FileStore = {
+  chunk() {},
+  file: (pieces) => (pieces.length === 0 ? new Uint8Array(0) : pieces.length === 1 ? pieces[0]! : concatBytes(...pieces)),
+};
+
+/**
+ * In Blob storage (one Blob per decrypted chunk, files are slices of it): slower, but the browser
+ * may keep it on disk, so payloads larger than memory still open.
+ */
+function blobStore(): FileStore {
+  const blobs = new WeakMap<ArrayBufferLike, { blob: Blob; offset: number }>();
+  return {
+    chunk(plain) {
+      blobs.set(plain.buffer, { blob: new Blob([plain as Uint8Array<ArrayBuffer>]), offset: plain.byteOffset });
+    },
+    file(pieces) {
+      const parts = pieces.map((p) => {
+        const c = blobs.get(p.buffer);
+        return c ? c.blob.slice(p.byteOffset - c.offset, p.byteOffset - c.offset + p.length) : new Blob([p.slice()]);
+      });
+      return parts.length === 1 ? parts[0]! : new Blob(parts);
+    },
+  };
 }
 
 /**
@@ -324,40 +320,6 @@ const DECRYPT_AHEAD_BYTES = 8 << 20;
 
 /** Decrypted bytes at (or back from) the tar hash and not yet split, before the decryption waits. */
 const MAX_LENT_BYTES = 32 << 20;
-
-/**
- * Chunks moved to Blob storage as they are parsed (one Blob per chunk, files are slices of it):
- * slower, but the browser may keep them on disk, so payloads larger than memory still open.
- */
-class BlobChunks implements ChunkStore {
-  private blob: Blob | null = null;
-  private parts: Blob[] = [];
-
-  chunkStart(plain: Uint8Array): void {
-    this.blob = new Blob([plain as Uint8Array<ArrayBuffer>]);
-  }
-  entryStart(): void {
-    this.parts = [];
-  }
-  piece(piece: Uint8Array, plain: Uint8Array): void {
-    const at = piece.byteOffset - plain.byteOffset;
-    const inChunk = piece.buffer === plain.buffer && at >= 0 && at + piece.length <= plain.length;
-    this.parts.push(!inChunk ? new Blob([piece.slice()]) : at === 0 && piece.length === plain.length ? this.blob! : this.blob!.slice(at, at + piece.length));
-  }
-  entryEnd(): StagedFile {
-    const blob = this.parts.length === 1 ? this.parts[0]! : new Blob(this.parts);
-    this.parts = [];
-    return { size: blob.size, blob };
-  }
-  contents(file: StagedFile): Blob {
-    if ('blob' in file) return file.blob;
-    throw new Error('a memory-staged file in the Blob store');
-  }
-  drop(): void {
-    this.blob = null;
-    this.parts = [];
-  }
-}
 
 /** The first `max` bytes of a file given as pieces (a view when the first piece holds them). */
 function headOf(pieces: readonly Uint8Array[], max: number): Uint8Array {
@@ -389,7 +351,7 @@ export function blobPayloadFile(path: string, blob: Blob): PayloadFile {
   return { path, size: blob.size, blob, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
 }
 
-/** A payload file from a streamed payload: bytes in memory, or a Blob. */
-export function streamedPayloadFile(path: string, x: Uint8Array | Blob): PayloadFile {
+/** A payload file over bytes in memory or a Blob (a streamed payload, or one that crossed from the worker). */
+export function payloadFileFrom(path: string, x: Uint8Array | Blob): PayloadFile {
   return x instanceof Uint8Array ? { path, size: x.length, bytes: async () => x } : blobPayloadFile(path, x);
 }

@@ -19,7 +19,7 @@ function Thumbnail({ entry, readFile }: { entry: SeriesEntry; readFile: ReadPayl
     const job = thumbnailQueue.then(async () => {
       if (cancelled || !canvasRef.current) return;
       await initCornerstone();
-      const imageId = await imageIdForFrame(middle, readFile);
+      const imageId = imageIdForFrame(middle, readFile);
       if (cancelled || !canvasRef.current) return;
       // Loaded first on our side: a failure then shows as "no preview" without Cornerstone's
       // loadImageToCanvas logging it as a console error.

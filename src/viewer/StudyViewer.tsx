@@ -268,8 +268,7 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
     setCine(false);
     setPresetChoice('');
     (async () => {
-      const ids = await imageIdsForFrames(entry.series.frames, readFile);
-      if (cancelled) return;
+      const ids = imageIdsForFrames(entry.series.frames, readFile);
       stackIdsRef.current = ids;
       await vp.setStack(ids, 0);
       if (cancelled) return;

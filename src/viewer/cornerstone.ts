@@ -61,7 +61,7 @@ export function initCornerstone(): Promise<void> {
     const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
     dicomImageLoaderInit({ maxWebWorkers: Math.max(1, Math.min(2, Math.floor(cores / 2))) });
     imageLoader.registerImageLoader(SCHEME, loadPayloadImage as never);
-    quietDuplicateFailures();
+    silenceExpectedRejections();
     toolsInit();
     for (const tool of [WindowLevelTool, ZoomTool, PanTool, StackScrollTool, LengthTool, AngleTool, RectangleROITool]) {
       addTool(tool);
@@ -140,7 +140,7 @@ function loadPayloadImage(imageId: string, options: Record<string, unknown>): { 
 /**
  * A payload image that could not be loaded or decoded. Whoever asked for it shows why (the viewer's
  * status, the thumbnail's "no preview"); Cornerstone's cache also re-throws the same failure on a
- * promise nobody holds, and that copy alone is silenced (see quietDuplicateFailures).
+ * promise nobody holds, and that copy alone is silenced (see silenceExpectedRejections).
  */
 export class PayloadImageError extends Error {
   constructor(
@@ -152,35 +152,19 @@ export class PayloadImageError extends Error {
   }
 }
 
-let quieted = false;
-function quietDuplicateFailures(): void {
-  if (quieted || typeof window === 'undefined') return;
-  quieted = true;
-  window.addEventListener('unhandledrejection', (ev) => {
-    if (ev.reason instanceof PayloadImageError) ev.preventDefault();
-  });
-}
 
 /**
- * The imageId of one displayable frame. Multi-frame instances use the loader's 1-based
- * `dicomfile:N?frame=K` convention (parseImageId subtracts one).
+ * The imageId of one displayable frame. Multi-frame instances use the wadouri loader's 1-based
+ * `?frame=K` convention (parseImageId subtracts one).
  */
-export async function imageIdForFrame(
-  frame: DicomFrame,
-  readFile: ReadPayloadFile,
-): Promise<string> {
+export function imageIdForFrame(frame: DicomFrame, readFile: ReadPayloadFile): string {
   const base = registerFile(frame.path, readFile, frame.instance.transferSyntaxUid);
   return frame.instance.frameCount > 1 ? `${base}?frame=${frame.frame + 1}` : base;
 }
 
 /** ImageIds for a list of frames, in order (nothing is read until an image is loaded). */
-export async function imageIdsForFrames(
-  frames: DicomFrame[],
-  readFile: ReadPayloadFile,
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (const f of frames) ids.push(await imageIdForFrame(f, readFile));
-  return ids;
+export function imageIdsForFrames(frames: DicomFrame[], readFile: ReadPayloadFile): string[] {
+  return frames.map((f) => imageIdForFrame(f, readFile));
 }
 
 /** Forget every decoded image, parsed dataset, annotation and registered file ("Close envelope"). */
@@ -199,8 +183,6 @@ export function purgeCornerstone(): void {
   } catch {
     /* nothing cached yet */
   }
-  wadouri.dataSetCacheManager.purge();
-  wadouri.fileManager.purge();
   // The part-10 reader's cache holds each viewed file's bytes: decrypted data must not outlive Close.
   metadataUtilities.clearCacheData();
   fileNumbers.clear();
@@ -221,14 +203,20 @@ export function purgeCornerstone(): void {
 let teardownUntil = 0;
 function ignoreTeardownRejections(): void {
   teardownUntil = Date.now() + 5000;
+  silenceExpectedRejections();
+}
+
+/** One listener for the two kinds of rejection that are already accounted for (see above). */
+let listening = false;
+function silenceExpectedRejections(): void {
   if (listening || typeof window === 'undefined') return;
   listening = true;
   window.addEventListener('unhandledrejection', (ev) => {
+    if (ev.reason instanceof PayloadImageError) return ev.preventDefault();
     const message = ev.reason instanceof Error ? ev.reason.message : String(ev.reason);
     if (Date.now() < teardownUntil && /no pixel data|has been purged|not found in cache|cancel/i.test(message)) ev.preventDefault();
   });
 }
-let listening = false;
 
 /**
  * imageLoader.loadAndCacheImage, minus its unhandled rejection: Cornerstone's cache re-throws a

@@ -3,7 +3,7 @@
 // bytes whose buffers are moved (transferred, not copied), and are wrapped back into the core's
 // types on each side.
 import { EnvelopeError, type OpenOptions, type OpenResult, type Progress } from '../jmix/api.ts';
-import { streamedPayloadFile } from '../jmix/stream-decrypt.ts';
+import { payloadFileFrom } from '../jmix/stream-decrypt.ts';
 import type { EntryFile, EnvelopeSource, Envelope, PayloadFile, Problem } from '../jmix/types.ts';
 
 export type WireSource =
@@ -55,7 +55,7 @@ export async function toWireResult(r: OpenResult): Promise<{ result: WireResult;
 }
 
 export function fromWireResult(w: WireResult): OpenResult {
-  const payload: PayloadFile[] = w.envelope.payload.map((f) => streamedPayloadFile(f.path, 'blob' in f ? f.blob : f.bytes));
+  const payload: PayloadFile[] = w.envelope.payload.map((f) => payloadFileFrom(f.path, 'blob' in f ? f.blob : f.bytes));
   return { ...w, envelope: { ...w.envelope, payload } };
 }
 
