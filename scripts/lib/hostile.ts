@@ -19,6 +19,9 @@ import { syntheticStudy } from './dicom-synth.ts';
 import { el, writeDicomFile } from './dicom-writer.ts';
 import { packEnvelope, payloadTar, type PackDialect, type PackedEnvelope, type PackOptions } from './pack.ts';
 import { syntheticPdfReport } from './pdf-synth.ts';
+import { archiveStrictCases } from './hostile/archive-strict.ts';
+import { boundsCases } from './hostile/bounds.ts';
+import { trustCases } from './hostile/trust.ts';
 
 export type HostileCategory = 'archive' | 'json' | 'crypto' | 'integrity' | 'dicom' | 'markup';
 
@@ -69,14 +72,14 @@ export const HOSTILE_KEYS = {
   signingSeed: fixedBytes(32, 7, 3),
   strangerSeed: fixedBytes(32, 11, 200),
 };
-const RECIPIENT_PUBLIC = x25519.getPublicKey(RECIPIENT_PRIVATE);
-const ENV_ID = '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b';
+export const RECIPIENT_PUBLIC = x25519.getPublicKey(RECIPIENT_PRIVATE);
+export const ENV_ID = '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b';
 const OTHER_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const TIMESTAMP = '2025-03-01T09:30:00Z';
+export const TIMESTAMP = '2025-03-01T09:30:00Z';
 
 const enc = new TextEncoder();
-const text = (s: string) => enc.encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+export const text = (s: string) => enc.encode(s);
+export const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** EnvelopeSource for openEnvelope from a corpus source. */
 export function toEnvelopeSource(src: HostileSource): EnvelopeSource {
@@ -89,12 +92,12 @@ export function toEnvelopeSource(src: HostileSource): EnvelopeSource {
 // Base envelopes.
 
 let studyCache: ReturnType<typeof syntheticStudy> | null = null;
-function tinyStudy() {
+export function tinyStudy() {
   studyCache ??= syntheticStudy({ seed: 11, ctSlices: 2, ctSize: 16, mrSlices: 1, mrSize: 16, usFrames: 1 });
   return studyCache;
 }
 
-function studyInfo(description?: string) {
+export function studyInfo(description?: string) {
   const s = tinyStudy().study;
   return {
     studyUid: s.studyUid,
@@ -104,46 +107,46 @@ function studyInfo(description?: string) {
   };
 }
 
-function basePayload(): HostileFile[] {
+export function basePayload(): HostileFile[] {
   return [...tinyStudy().files.map((f) => ({ path: f.path, bytes: f.bytes })), { path: 'files/report.pdf', bytes: syntheticPdfReport(['Radiology report', 'No acute findings.']) }];
 }
 
-async function packBase(dialect: PackDialect, extra: Partial<PackOptions> = {}): Promise<PackedEnvelope> {
+export async function packBase(dialect: PackDialect, extra: Partial<PackOptions> = {}): Promise<PackedEnvelope> {
   return packEnvelope({ dialect, payloadFiles: basePayload(), study: studyInfo(), id: ENV_ID, timestamp: dialect === 'jmix-js' ? '2025-03-01T09:30:00.000Z' : TIMESTAMP, ...extra });
 }
 
 /** Files with the envelope root folder in front, as a dropped folder or an archive holds them. */
-function rooted(env: PackedEnvelope, files: HostileFile[] = env.files): HostileFile[] {
+export function rooted(env: PackedEnvelope, files: HostileFile[] = env.files): HostileFile[] {
   return files.map((f) => ({ path: `${env.rootName}/${f.path}`, bytes: f.bytes }));
 }
 
-function folder(env: PackedEnvelope, files: HostileFile[] = env.files): HostileSource {
+export function folder(env: PackedEnvelope, files: HostileFile[] = env.files): HostileSource {
   return { kind: 'files', files: rooted(env, files), name: env.rootName };
 }
 
-function replaceFile(files: HostileFile[], path: string, bytes: Uint8Array | null): HostileFile[] {
+export function replaceFile(files: HostileFile[], path: string, bytes: Uint8Array | null): HostileFile[] {
   const out = files.filter((f) => f.path !== path);
   if (bytes) out.push({ path, bytes });
   return out;
 }
 
-function fileOf(files: HostileFile[], path: string): Uint8Array {
+export function fileOf(files: HostileFile[], path: string): Uint8Array {
   const f = files.find((x) => x.path === path);
   if (!f) throw new Error(`hostile: no ${path} in the envelope`);
   return f.bytes;
 }
 
-function flip(bytes: Uint8Array, at: number, mask = 0x01): Uint8Array {
+export function flip(bytes: Uint8Array, at: number, mask = 0x01): Uint8Array {
   const copy = bytes.slice();
   const i = at < 0 ? copy.length + at : at;
   copy[i] = copy[i]! ^ mask;
   return copy;
 }
 
-const manifestOf = (files: HostileFile[]) => JSON.parse(dec(fileOf(files, 'manifest.json'))) as Record<string, any>;
-const json2 = (v: unknown) => text(JSON.stringify(v, null, 2));
+export const manifestOf = (files: HostileFile[]) => JSON.parse(dec(fileOf(files, 'manifest.json'))) as Record<string, any>;
+export const json2 = (v: unknown) => text(JSON.stringify(v, null, 2));
 
-async function sha256Hex(b: Uint8Array): Promise<string> {
+export async function sha256Hex(b: Uint8Array): Promise<string> {
   return toHex(await inThreadHasher.sha256([b]));
 }
 
@@ -152,7 +155,7 @@ async function sha256Hex(b: Uint8Array): Promise<string> {
  * recompute payload_hash (spec recipe B), change the manifest, then sign it all again with the
  * sender's key. This is "a sender who signs lies": the signature is valid by construction.
  */
-async function reseal(
+export async function reseal(
   env: PackedEnvelope,
   o: { payload?: (files: HostileFile[]) => HostileFile[]; manifest?: (m: Record<string, any>) => void; recipe?: 'recipe-a' | 'recipe-b'; seed?: Uint8Array; sign?: boolean; keepAssertions?: boolean } = {},
 ): Promise<HostileFile[]> {
@@ -184,7 +187,7 @@ async function reseal(
 }
 
 /** An attacker's own encrypted envelope for the real recipient: any tar, sealed correctly, unsigned. */
-async function sealEncrypted(tar: Uint8Array): Promise<HostileFile[]> {
+export async function sealEncrypted(tar: Uint8Array): Promise<HostileFile[]> {
   const sealed = await encryptPayload(tar, RECIPIENT_PUBLIC, 'jmix-php');
   const manifest = {
     version: '1.0',
@@ -204,7 +207,7 @@ async function sealEncrypted(tar: Uint8Array): Promise<HostileFile[]> {
 // ---------------------------------------------------------------------------------------------
 // Zip crafting: full control over every field, so the central directory can lie.
 
-interface ZipEntrySpec {
+export interface ZipEntrySpec {
   name: string | Uint8Array;
   data?: Uint8Array;
   method?: number;
@@ -222,7 +225,7 @@ interface ZipEntrySpec {
   localOffset?: number;
 }
 
-interface CraftedZip {
+export interface CraftedZip {
   bytes: Uint8Array;
   /** Offsets where a structure starts: local headers, data, central directory records, EOCD. */
   boundaries: { label: string; offset: number }[];
@@ -251,7 +254,7 @@ class ByteWriter {
   }
 }
 
-function craftZip(entries: ZipEntrySpec[], opts: { zip64?: 'valid' | 'locator-outside' | 'huge-count'; cdOffsetDelta?: number } = {}): CraftedZip {
+export function craftZip(entries: ZipEntrySpec[], opts: { zip64?: 'valid' | 'locator-outside' | 'huge-count'; cdOffsetDelta?: number } = {}): CraftedZip {
   const w = new ByteWriter();
   const boundaries: CraftedZip['boundaries'] = [];
   const central: (ZipEntrySpec & { nameBytes: Uint8Array; offset: number; crcV: number; sizeV: number; csizeV: number; methodV: number })[] = [];
@@ -339,14 +342,14 @@ function craftZip(entries: ZipEntrySpec[], opts: { zip64?: 'valid' | 'locator-ou
   return { bytes: w.done(), boundaries };
 }
 
-function zipOf(files: HostileFile[], extra: ZipEntrySpec[] = [], method = 8): Uint8Array {
+export function zipOf(files: HostileFile[], extra: ZipEntrySpec[] = [], method = 8): Uint8Array {
   return craftZip([...files.map((f) => ({ name: f.path, data: f.bytes, method })), ...extra]).bytes;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tar crafting.
 
-interface TarHeaderSpec {
+export interface TarHeaderSpec {
   name: string;
   typeflag?: string;
   size?: number;
@@ -357,7 +360,7 @@ interface TarHeaderSpec {
   badChecksum?: boolean;
 }
 
-function tarBlock(h: TarHeaderSpec): Uint8Array {
+export function tarBlock(h: TarHeaderSpec): Uint8Array {
   const b = new Uint8Array(512);
   const put = (off: number, len: number, s: string) => b.set(text(s).subarray(0, len), off);
   put(0, 100, h.name);
@@ -378,7 +381,7 @@ function tarBlock(h: TarHeaderSpec): Uint8Array {
   return b;
 }
 
-function paxData(records: [string, string][]): Uint8Array {
+export function paxData(records: [string, string][]): Uint8Array {
   const parts = records.map(([k, v]) => {
     const body = text(` ${k}=${v}\n`).length;
     let len = body + 1;
@@ -388,9 +391,9 @@ function paxData(records: [string, string][]): Uint8Array {
   return text(parts.join(''));
 }
 
-type TarItem = { file: HostileFile } | { header: TarHeaderSpec };
+export type TarItem = { file: HostileFile } | { header: TarHeaderSpec };
 
-function craftTar(items: TarItem[], opts: { end?: boolean } = {}): { bytes: Uint8Array; boundaries: { label: string; offset: number }[] } {
+export function craftTar(items: TarItem[], opts: { end?: boolean } = {}): { bytes: Uint8Array; boundaries: { label: string; offset: number }[] } {
   const parts: Uint8Array[] = [];
   const boundaries: { label: string; offset: number }[] = [];
   let at = 0;
@@ -423,12 +426,12 @@ function craftTar(items: TarItem[], opts: { end?: boolean } = {}): { bytes: Uint
   return { bytes: out, boundaries };
 }
 
-const tarFiles = (files: HostileFile[]): TarItem[] => files.map((file) => ({ file }));
+export const tarFiles = (files: HostileFile[]): TarItem[] => files.map((file) => ({ file }));
 
 // ---------------------------------------------------------------------------------------------
 // DICOM damage.
 
-function damagedDicom(kind: string): Uint8Array {
+export function damagedDicom(kind: string): Uint8Array {
   const good = tinyStudy().files[0]!.bytes;
   const base = (extra: ReturnType<typeof el>[] = [], ts?: string, rows = 16) =>
     writeDicomFile({
@@ -545,10 +548,10 @@ const MARKUP = [
   '\u202Egnp.exe<b>bold</b>',
 ];
 
-const fail = (failingCheck: CheckId, checks?: Partial<Record<CheckId, CheckStatus>>): HostileExpect => ({ outcome: 'verdict', verdict: 'fail', failingCheck, ...(checks ? { checks } : {}) });
-const warn = (failingCheck?: CheckId, checks?: Partial<Record<CheckId, CheckStatus>>): HostileExpect => ({ outcome: 'verdict', verdict: 'warn', ...(failingCheck ? { failingCheck } : {}), ...(checks ? { checks } : {}) });
-const pass = (checks?: Partial<Record<CheckId, CheckStatus>>): HostileExpect => ({ outcome: 'verdict', verdict: 'pass', ...(checks ? { checks } : {}) });
-const error = (code: string, messageMatches: RegExp): HostileExpect => ({ outcome: 'error', code, messageMatches });
+export const fail = (failingCheck: CheckId, checks?: Partial<Record<CheckId, CheckStatus>>): HostileExpect => ({ outcome: 'verdict', verdict: 'fail', failingCheck, ...(checks ? { checks } : {}) });
+export const warn = (failingCheck?: CheckId, checks?: Partial<Record<CheckId, CheckStatus>>): HostileExpect => ({ outcome: 'verdict', verdict: 'warn', ...(failingCheck ? { failingCheck } : {}), ...(checks ? { checks } : {}) });
+export const pass = (checks?: Partial<Record<CheckId, CheckStatus>>): HostileExpect => ({ outcome: 'verdict', verdict: 'pass', ...(checks ? { checks } : {}) });
+export const error = (code: string, messageMatches: RegExp): HostileExpect => ({ outcome: 'error', code, messageMatches });
 
 export async function hostileCases(): Promise<HostileCase[]> {
   const cases: HostileCase[] = [];
@@ -1089,6 +1092,8 @@ export async function hostileCases(): Promise<HostileCase[]> {
     add({ id: 'markup/unsigned-sender', category: 'markup', description: 'script in the sender name of an unsigned envelope', source: folder(spec, unsigned), expect: warn(undefined), plainText: [{ at: 'envelope.manifest.sender.name', value: MARKUP[0]! }] });
   }
 
+  // Further categories live in scripts/lib/hostile/, one file each.
+  for (const more of [await archiveStrictCases(), await boundsCases(), await trustCases()]) for (const c of more) add(c);
   return cases;
 }
 
