@@ -99,6 +99,17 @@ test('start screen, key prompt, every tab and the viewer: no serious axe fault, 
   await page.keyboard.press('Tab');
   await expectVisibleFocus(page.getByRole('button', { name: 'Decrypt' }), 'Decrypt');
   await page.keyboard.press('Enter');
+  // Signed by the key carried in the envelope: intact, not yet genuine. "Trust this sender" by keyboard.
+  await expect(verdict(page)).toHaveText(/Intact, signed by key SHA256:[0-9a-f]{16}… that you have not marked as trusted/);
+  const trustSender = page.getByRole('button', { name: 'Trust this sender' });
+  await tabTo(page, trustSender, 'Trust this sender');
+  await page.keyboard.press('Enter');
+  // The fingerprint is shown to compare before anything is remembered; the confirmation is next in tab order.
+  await expect(page.locator('.trust-sender__fp')).toHaveText(/^SHA256:[0-9a-f]{64}$/);
+  found.push(...(await seriousViolations(page, 'trust this sender')));
+  await page.keyboard.press('Tab');
+  await expectVisibleFocus(page.getByRole('button', { name: /^Remember this key for / }), 'Remember this key');
+  await page.keyboard.press('Enter');
   await expect(verdict(page)).toHaveText(/Genuine and complete/);
   await expect(page.getByTestId('viewer-status')).toHaveAttribute('data-status', 'rendered');
 

@@ -142,7 +142,7 @@ test('with images: verdict on top, a large viewer, every details tab by keyboard
 
   // The verdict line: visible, near the top, never pushed away by the viewer.
   await expect(verdict(page)).toBeVisible();
-  await expect(verdict(page)).toHaveText(/Genuine|warning|Could not verify/);
+  await expect(verdict(page)).toHaveText(/Genuine|Intact|Complete|warning|Could not verify/);
   const verdictBox = (await verdict(page).boundingBox())!;
   expect(verdictBox.y).toBeLessThan(160);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('44444444-4444-4444-8444-444444444444');

@@ -11,6 +11,9 @@ import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
 import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
 import { verdict } from './support/app.ts';
 
+/** Signed by the key the envelope carries: intact, not genuine until the user trusts the sender. */
+const INTACT = /Intact, signed by key SHA256:/;
+
 let encryptedZip: Uint8Array;
 let plainZip: Uint8Array;
 let recipientKey: Uint8Array;
@@ -152,7 +155,7 @@ test.describe('Content-Security-Policy', () => {
     // A link to origin A: the policy is rebuilt for A (the page reloads), the envelope downloads.
     await page.evaluate(() => ((window as unknown as { __beforeReload: boolean }).__beforeReload = true));
     await page.evaluate((src) => (location.hash = `#src=${src}`), `${originA}/plain.zip`);
-    await expect(verdict(page)).toHaveText(/Genuine and complete/);
+    await expect(verdict(page)).toHaveText(INTACT);
     expect(await page.evaluate(() => (window as unknown as { __beforeReload?: boolean }).__beforeReload ?? false), 'the page was reloaded').toBe(false);
     const policies = await page.locator('meta[http-equiv="Content-Security-Policy"]').evaluateAll((m) => m.map((x) => x.getAttribute('content') ?? ''));
     expect(policies).toContain(`connect-src 'self' blob: ${originA}`);
@@ -168,7 +171,7 @@ test.describe('Content-Security-Policy', () => {
     await dropZip(page, 'encrypted.zip', encryptedZip);
     await page.getByRole('textbox', { name: 'Recipient private key' }).fill(Buffer.from(recipientKey).toString('base64'));
     await page.getByRole('button', { name: 'Decrypt' }).click();
-    await expect(verdict(page)).toHaveText(/Genuine and complete/);
+    await expect(verdict(page)).toHaveText(INTACT);
     await expect(page.getByTestId('viewer-status')).toHaveAttribute('data-status', 'rendered');
     await page.getByRole('tab', { name: 'Files and report' }).click();
     await expect(page.locator('canvas.pdf-report__canvas')).toHaveAttribute('data-rendered', 'true');
@@ -192,7 +195,7 @@ test.describe('keys and references', () => {
     const key = Buffer.from(recipientKey).toString('base64');
     await page.getByRole('textbox', { name: 'Recipient private key' }).fill(key);
     await page.getByRole('button', { name: 'Decrypt' }).click();
-    await expect(verdict(page)).toHaveText(/Genuine and complete/);
+    await expect(verdict(page)).toHaveText(INTACT);
     await expect(page.getByTestId('viewer-status')).toHaveAttribute('data-status', 'rendered');
     await page.getByRole('tab', { name: 'Files and report' }).click();
     await expect(page.locator('canvas.pdf-report__canvas')).toHaveAttribute('data-rendered', 'true');

@@ -172,7 +172,8 @@ test.describe('static site under a sub-path', () => {
     await expect(demoLink(page, 'Damaged')).toContainText('must not be relied on');
 
     await demoLink(page, 'Signed and encrypted').click();
-    await expect(verdict(page)).toHaveText(/Genuine and complete/);
+    // Signed by the key the demo carries: intact, not genuine until the user trusts the sender.
+    await expect(verdict(page)).toHaveText(/Intact, signed by key SHA256:[0-9a-f]{16}… that you have not marked as trusted/);
     await expect(page.locator('table.series tbody tr').first()).toBeAttached();
     await expectRendered(page);
     await closeEnvelope(page);
@@ -209,6 +210,16 @@ test.describe('static site under a sub-path', () => {
     const index = (await (await fetch(`${site.url}demo/index.json`)).json()) as { name: string; link: string }[];
     const signed = index.find((d) => d.name === 'signed');
     expect(signed?.link).toMatch(/^#src=demo\/signed\.zip&key=[\w-]+$/);
+    await page.goto(site.url + signed!.link);
+    await expect(verdict(page)).toHaveText(/Intact, signed by key/);
+    expect(page.url()).not.toContain('key=');
+    // "Trust this sender" remembers the key on this device: genuine now, and on the next visit.
+    await page.getByRole('button', { name: 'Trust this sender' }).click();
+    await page.getByRole('button', { name: 'Remember this key for Harbour Imaging' }).click();
+    await expect(verdict(page)).toHaveText(/Genuine and complete/);
+    await page.getByRole('tab', { name: /Trust checks/ }).click();
+    await expect(page.getByRole('heading', { name: 'Senders you trust on this device' })).toBeVisible();
+    await page.goto('about:blank');
     await page.goto(site.url + signed!.link);
     await expect(verdict(page)).toHaveText(/Genuine and complete/);
     expect(page.url()).not.toContain('key=');

@@ -23,12 +23,18 @@ async function rendered(p: Page) {
   await p.waitForTimeout(800);
 }
 
-// 1. The signed, encrypted demo: summary and trust panel.
+// 1. The signed, encrypted demo: first as it arrives (intact, key not yet trusted), then after
+// "Trust this sender": summary and trust panel.
 {
   const p = await page(1440, 1000);
   await p.goto(`${site.url}`);
   const demos = (await (await fetch(`${site.url}demo/index.json`)).json()) as { name: string; link: string }[];
   await p.goto(`${site.url}${demos.find((d) => d.name === 'signed')!.link}`);
+  await rendered(p);
+  await p.getByRole('button', { name: 'Trust this sender' }).click();
+  await p.screenshot({ path: join(out, 'signed-untrusted-key.png') });
+  await p.getByRole('button', { name: /^Remember this key for / }).click();
+  await p.getByRole('status', { name: 'Can it be trusted?' }).filter({ hasText: 'Genuine and complete' }).waitFor({ timeout: 60_000 });
   await rendered(p);
   await p.getByRole('tab', { name: /Trust checks/ }).click();
   await p.screenshot({ path: join(out, 'signed-encrypted-summary.png') });

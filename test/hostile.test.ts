@@ -19,7 +19,7 @@ type Opened = { ok: true; result: OpenResult } | { ok: false; error: unknown };
 
 async function open(c: HostileCase): Promise<Opened> {
   try {
-    return { ok: true, result: await openEnvelope(toEnvelopeSource(c.source), { ...(c.key !== undefined ? { key: c.key } : {}), now: NOW }) };
+    return { ok: true, result: await openEnvelope(toEnvelopeSource(c.source), { ...(c.key !== undefined ? { key: c.key } : {}), trustedPublicKeys: c.trustedKeys ?? [], now: NOW }) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -124,7 +124,7 @@ describe('hostile corpus through the CLI', () => {
     const target = await materialise(c);
     const log: string[] = [];
     const err: string[] = [];
-    const code = await main(['verify', target, ...(c.key !== undefined ? ['--key', c.key] : [])], { log: (s) => log.push(s), error: (s) => err.push(s) });
+    const code = await main(['verify', target, ...(c.key !== undefined ? ['--key', c.key] : []), ...(c.trustedKeys ?? []).flatMap((k) => ['--trust', k])], { log: (s) => log.push(s), error: (s) => err.push(s) });
     assertPrototypeClean();
     const said = [...log, ...err].join('\n');
     expect(said.trim().length).toBeGreaterThan(40);

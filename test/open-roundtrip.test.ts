@@ -113,8 +113,14 @@ describe('signatures', () => {
     expect(status(report, 'assertion:sender')).toBe('pass');
     expect(status(report, 'assertion:requester')).toBe('pass');
     expect(status(report, 'assertion:receiver:0')).toBe('pass');
-    expect(report.verdict).toBe('pass');
-    expect(report.headline).toBe('Genuine and complete');
+    // Intact, but the key that verified it came with the envelope: not "Genuine" until the user trusts it.
+    expect(status(report, 'origin')).toBe('warn');
+    expect(report.verdict).toBe('warn');
+    expect(report.headline).toMatch(/^Intact, signed by key SHA256:[0-9a-f]{16}… that you have not marked as trusted$/);
+    const trusted = await openEnvelope(asFolderSource(env), { key: bytesToBase64(recipient.privateKey), trustedPublicKeys: [bytesToBase64(signingPublicKey)] });
+    expect(status(trusted.report, 'origin')).toBe('pass');
+    expect(trusted.report.verdict).toBe('pass');
+    expect(trusted.report.headline).toBe('Genuine and complete');
   });
 
   it('a php-signed envelope verifies with the php warnings', async () => {
@@ -149,9 +155,9 @@ describe('trusted keys', () => {
     const stranger = new Uint8Array(32).fill(9);
     const env = await pack('jmix-rs', { signWith: stranger });
     const { report } = await openEnvelope(asFolderSource(env), { trustedPublicKeys: [bytesToBase64(signingPublicKey)] });
-    const jws = report.checks.find((c) => c.id === 'manifest-jws')!;
-    expect(jws.status).toBe('warn');
-    expect(jws.title).toMatch(/not by a key you trust/);
+    const origin = report.checks.find((c) => c.id === 'origin')!;
+    expect(origin.status).toBe('warn');
+    expect(origin.title).toMatch(/that you have not marked as trusted/);
     expect(report.verdict).not.toBe('pass');
   });
 
@@ -161,5 +167,6 @@ describe('trusted keys', () => {
     const jws = report.checks.find((c) => c.id === 'manifest-jws')!;
     expect(jws.status).toBe('pass');
     expect(jws.detail).toMatch(/trusted key/);
+    expect(report.verdict).toBe('pass');
   });
 });

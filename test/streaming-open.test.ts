@@ -56,6 +56,7 @@ describe('lazy zip reading: native inflate', () => {
     // Shrink the central directory's uncompressed size (offset 24 in the central header).
     const at = Buffer.from(zip).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     new DataView(zip.buffer, zip.byteOffset).setUint32(at + 24, 200_000, true);
+    new DataView(zip.buffer, zip.byteOffset).setUint32(22, 200_000, true); // the local header (at 0) must agree
     const lazy = await readZipBlob(new Blob([zip as Uint8Array<ArrayBuffer>]), 'zip:s.zip');
     await expect(lazy.files[0]!.bytes()).rejects.toThrow(/s\.zip.*big\.bin.*more than the 200000 bytes/);
   });

@@ -26,8 +26,9 @@ describe('parseEnvelopeLink', () => {
     expect(parseEnvelopeLink('#key=AAAA&src=https://h.example/x.zip', BASE)).toEqual({ src: 'https://h.example/x.zip', key: 'AAAA' });
   });
 
-  it('keeps an unencoded query string in src and takes the key from the last &key=', () => {
-    const link = parseEnvelopeLink('#src=https://h.example/x.zip?sig=a&exp=1&key=QUJD', BASE);
+  it('takes a query string in src only when it is encoded: an unencoded "&" is refused (issue 16)', () => {
+    expect(() => parseEnvelopeLink('#src=https://h.example/x.zip?sig=a&exp=1&key=QUJD', BASE)).toThrow(/"exp", which this viewer does not know/);
+    const link = parseEnvelopeLink(`#src=${encodeURIComponent('https://h.example/x.zip?sig=a&exp=1')}&key=QUJD`, BASE);
     expect(link).toEqual({ src: 'https://h.example/x.zip?sig=a&exp=1', key: 'QUJD' });
   });
 
@@ -96,6 +97,7 @@ function report(verdict: VerificationReport['verdict'], checks: Pick<Check, 'id'
     encrypted: false,
     envelopeId: 'e',
     checks: checks.map((c) => ({ ...c, title: `${c.id} title`, detail: '' })),
+    coverage: { payloadRecipe: null, uncoveredFiles: [], manifest: 'not-covered', audit: 'absent' },
     problems: [],
     generatedAt: '2026-01-01T00:00:00Z',
   };

@@ -51,6 +51,8 @@ export interface PackOptions {
   encryptTo?: Uint8Array;
   /** Ed25519 seed: sign manifest.jws and the sender/requester/receiver assertions (not jmix-js: it cannot sign). */
   signWith?: Uint8Array;
+  /** Ed25519 seed for manifest.jws alone, as jmix-rs does (its JWS key is recorded nowhere); default signWith. */
+  jwsWith?: Uint8Array;
   /** Sign the assertions with an expiry (RFC 3339). */
   assertionExpiresAt?: string;
   tamper?: Tamper;
@@ -268,8 +270,8 @@ export async function packEnvelope(opts: PackOptions): Promise<PackedEnvelope> {
     if (style === 'php') {
       // jmix-php signs a compact snapshot taken before payload_hash, jws and encryption were set.
       const snapshot = { ...manifest, security: { classification: 'confidential', payload_hash: '' } };
-      jws = signManifestJws(JSON.stringify(snapshot), signing, 'php');
-    } else jws = signManifestJws(manifestBytes, signing, 'rs');
+      jws = signManifestJws(JSON.stringify(snapshot), opts.jwsWith ?? signing, 'php');
+    } else jws = signManifestJws(manifestBytes, opts.jwsWith ?? signing, 'rs');
   }
   if (tamper === 'manifest-after-signing') {
     sender.name = 'Someone Else Imaging';

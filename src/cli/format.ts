@@ -2,6 +2,7 @@
 // browser's "Download report (JSON)" can use the same shape.
 import type { OpenResult } from '../jmix/api.ts';
 import type { Entity, Patient } from '../jmix/types.ts';
+import { escapeControls, escapeControlsInJson } from '../jmix/display-text.ts';
 
 export function resultPatient(r: OpenResult): (Omit<Patient, 'name'> & { name: string | null }) | null {
   const p = r.envelope.metadata?.patient ?? r.envelope.manifest.patient;
@@ -63,7 +64,14 @@ export function describeResult(r: OpenResult, withChecks: boolean): string {
       for (const w of warnings.slice(0, 30)) lines.push(`  ${w.severity}: ${w.file}${w.pointer}: ${w.message}`);
     }
   }
-  // Envelope text goes to a terminal: show control characters (ANSI escapes could repaint the
-  // screen, e.g. print a fake "PASS") instead of sending them raw.
-  return lines.map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).join('\n');
+  // Envelope text goes to a terminal. Every line above is one element, so any newline inside an
+  // element came from the envelope: escaping each element whole (newlines, ANSI escapes, bidi
+  // controls) means envelope text can neither start a line of its own (a fake "PASS: Genuine and
+  // complete") nor repaint or reorder what is shown.
+  return lines.map(escapeControls).join('\n');
+}
+
+/** --json output: JSON.stringify escapes C0 controls; the bidi and C1 controls it leaves raw are escaped too. */
+export function jsonForTerminal(value: unknown): string {
+  return escapeControlsInJson(JSON.stringify(value, null, 2));
 }

@@ -1,11 +1,12 @@
 // jmix-viewer inspect|verify|extract: the same openEnvelope pipeline the browser uses, in Node.
 // Exit codes: 0 verdict pass or warn, 1 integrity or decryption failure, 2 unusable input.
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readFile, mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { openEnvelope, EnvelopeError, type OpenResult } from '../jmix/index.ts';
-import { normaliseEntryPath } from '../jmix/paths.ts';
+import { escapeControls } from '../jmix/display-text.ts';
 import { sourceFromPath } from './node-source.ts';
-import { describeResult, resultJson } from './format.ts';
+import { describeResult, jsonForTerminal, resultJson } from './format.ts';
+import { defaultOutFolderName, ExtractRefused, isInside, planExtraction, writeInside } from './extract.ts';
 
 export const USAGE = `Usage: jmix-viewer <command> <envelope> [options]
 
@@ -99,16 +100,19 @@ export async function main(argv: string[], out: Out = { log: (s) => console.log(
     result = await openEnvelope(source, { ...(key !== undefined ? { key } : {}), trustedPublicKeys: args.trust });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (e instanceof EnvelopeError) out.error(`Cannot open ${args.target}: ${e.message}`);
-    else if (err.code === 'ENOENT') out.error(`Cannot open ${err.path ?? args.target}: no such file or folder.`);
-    else if (err.code === 'EACCES') out.error(`Cannot open ${err.path ?? args.target}: permission denied.`);
-    else out.error(`Cannot open ${args.target}: ${err.message ?? String(e)}`);
+    const target = escapeControls(args.target);
+    if (e instanceof EnvelopeError) out.error(`Cannot open ${target}: ${escapeControls(e.message)}`);
+    else if (err.code === 'ENOENT') out.error(`Cannot open ${escapeControls(err.path ?? args.target)}: no such file or folder.`);
+    else if (err.code === 'EACCES') out.error(`Cannot open ${escapeControls(err.path ?? args.target)}: permission denied.`);
+    // Node reads one file into one buffer of at most 2 GiB; a larger archive cannot be read whole.
+    else if (err.code === 'ERR_FS_FILE_TOO_LARGE') out.error(`Cannot open ${target}: the file is larger than 2 GiB, the most the command line reads in one piece. Unpack the archive and give its envelope folder instead.`);
+    else out.error(`Cannot open ${target}: ${unexpectedMessage(e)}`);
     return 2;
   }
 
   const failed = result.report.verdict === 'fail';
   if (args.command === 'extract') return extract(result, args, out);
-  if (args.json) out.log(JSON.stringify(resultJson(result), null, 2));
+  if (args.json) out.log(jsonForTerminal(resultJson(result)));
   else out.log(describeResult(result, args.command === 'verify'));
   return failed ? 1 : 0;
 }
@@ -116,28 +120,43 @@ export async function main(argv: string[], out: Out = { log: (s) => console.log(
 async function extract(result: OpenResult, args: Args, out: Out): Promise<number> {
   const { envelope, report } = result;
   if (!envelope.payloadAvailable) {
-    out.error(report.checks.find((c) => c.id === 'decrypt')?.status === 'fail' ? `Nothing extracted: ${report.checks.find((c) => c.id === 'decrypt')!.detail}` : 'Nothing extracted: the payload is encrypted. Give the recipient key with --key or --key-file.');
+    const decrypt = report.checks.find((c) => c.id === 'decrypt');
+    out.error(decrypt?.status === 'fail' ? `Nothing extracted: ${escapeControls(decrypt.detail)}` : 'Nothing extracted: the payload is encrypted. Give the recipient key with --key or --key-file.');
     return envelope.encrypted && report.verdict !== 'fail' ? 2 : 1;
   }
   if (report.verdict === 'fail' && !args.force) {
-    out.error(`Nothing extracted: the envelope failed verification (${report.headline}). Run "verify" to see why, or add --force to extract it anyway.`);
+    out.error(`Nothing extracted: the envelope failed verification (${escapeControls(report.headline)}). Run "verify" to see why, or add --force to extract it anyway.`);
     return 1;
   }
-  const dest = resolve(args.out ?? `${envelope.id ?? 'envelope'}-payload`);
+  // --out is the user's choice; the default name comes from the envelope id, so it is made safe.
+  const dest = resolve(args.out ?? defaultOutFolderName(envelope.id));
   let written = 0;
-  for (const f of envelope.payload) {
-    // The core already refuses escaping paths; check again at the edge where files are written.
-    const safe = normaliseEntryPath(f.path);
-    const target = 'path' in safe ? resolve(dest, safe.path) : null;
-    if (!target || !(target + sep).startsWith(dest + sep)) {
-      out.error(`Refused to write "${f.path}": it would land outside ${dest}.`);
-      return 2;
+  try {
+    if (args.out === undefined && !isInside(process.cwd(), dest)) throw new ExtractRefused(`Nothing extracted: the default folder ${escapeControls(dest)} is not inside the current folder. Name one with --out.`);
+    const plan = planExtraction(dest, envelope.payload.map((f) => f.path));
+    await mkdir(dest, { recursive: true });
+    for (const [i, target] of plan.entries()) {
+      await writeInside(dest, target, await envelope.payload[i]!.bytes());
+      written++;
     }
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, await f.bytes());
-    written++;
+  } catch (e) {
+    const reason = e instanceof ExtractRefused ? e.message : `Stopped: could not write to ${escapeControls(dest)} (${escapeControls((e as Error).message ?? String(e))}).`;
+    out.error(written ? `${reason} ${written} file(s) had been written to ${escapeControls(dest)} before that.` : reason);
+    return 2;
   }
-  if (args.json) out.log(JSON.stringify({ ...resultJson(result), extractedTo: dest, files: written }, null, 2));
-  else out.log(`${describeResult(result, false)}\n\nExtracted ${written} file(s) to ${join(dest)}`);
+  if (args.json) out.log(jsonForTerminal({ ...resultJson(result), extractedTo: dest, files: written }));
+  else out.log(`${describeResult(result, false)}\n\nExtracted ${written} file(s) to ${escapeControls(dest)}`);
   return report.verdict === 'fail' ? 1 : 0;
+}
+
+/**
+ * Errors no check anticipated. The engine's own words ("Maximum call stack size exceeded",
+ * "Invalid array length") mean an input outgrew the viewer: say so, keep the words for a report.
+ */
+function unexpectedMessage(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError || /out of memory|allocation failed|cannot be cloned/i.test(message)) {
+    return `it is larger or built more deeply than this viewer can hold, and no limit caught it first (the JavaScript engine said: ${escapeControls(message)}). The envelope is crafted or damaged; please report it with the file so a limit can name it.`;
+  }
+  return escapeControls(message);
 }

@@ -4,6 +4,7 @@ import * as dicomParserModule from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import type { DicomInstance, DicomPatient } from './types.ts';
+import { MAX_FRAMES_PER_INSTANCE } from '../jmix/limits.ts';
 
 // dicom-parser is a UMD bundle: Node's ESM loader puts it on `default`, bundlers may not.
 const dicomParser: typeof dicomParserModule =
@@ -65,7 +66,8 @@ export interface ParsedInstance extends DicomInstance {
   warnings: string[];
 }
 
-export type HeaderFailureKind = 'not-dicom' | 'dicomdir' | 'truncated' | 'no-pixel-data' | 'unreadable';
+/** 'limit': the header declares more than the viewer will hold (see src/jmix/limits.ts). */
+export type HeaderFailureKind = 'not-dicom' | 'dicomdir' | 'truncated' | 'no-pixel-data' | 'unreadable' | 'limit';
 
 export type HeaderResult =
   | { ok: true; instance: ParsedInstance }
@@ -234,6 +236,17 @@ function functionalGroupGeometry(ds: DataSet): { position: number[] | null; orie
   };
 }
 
+/**
+ * How many frames `bytes` of Pixel Data can hold, or null when the header gives no frame size.
+ * Native: whole frames of Rows×Columns×Samples×Bits. Encapsulated: each frame needs at least one
+ * fragment item (an 8-byte item header) after the 8-byte Basic Offset Table item.
+ */
+function framesHeld(bytes: number, encapsulated: boolean, bitsPerFrame: number | null): number | null {
+  if (encapsulated) return Math.floor(Math.max(0, bytes - 8) / 8);
+  if (!bitsPerFrame) return null;
+  return Math.floor((bytes * 8) / bitsPerFrame);
+}
+
 function parse(bytes: Uint8Array, transferSyntax: string | null): DataSet {
   return dicomParser.parseDicom(bytes, {
     untilTag: PIXEL_DATA,
@@ -345,21 +358,30 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
   const bitsAllocated = r.us('x00280100');
   const samplesPerPixel = r.us('x00280002');
   const frames = r.int('x00280008');
-  const frameCount = frames !== null && frames > 0 ? frames : 1;
-  const expectedPixelBytes =
-    rows !== null && columns !== null && bitsAllocated !== null
-      ? Math.ceil((rows * columns * (samplesPerPixel ?? 1) * bitsAllocated * frameCount) / 8)
-      : null;
+  if (frames !== null && frames > MAX_FRAMES_PER_INSTANCE) {
+    return fail(
+      'limit',
+      `NumberOfFrames (0028,0008) is ${frames.toLocaleString('en')}, over the limit of ${MAX_FRAMES_PER_INSTANCE.toLocaleString('en')} frames in one image, so the file was not read as an image. Real multi-frame images hold a few thousand at most: this header is damaged or crafted, so ask the sender for the original file`,
+    );
+  }
+  const declaredFrames = frames !== null && frames > 0 ? frames : 1;
+  const bitsPerFrame = rows !== null && columns !== null && bitsAllocated !== null ? rows * columns * (samplesPerPixel ?? 1) * bitsAllocated : null;
+  const expectedPixelBytes = bitsPerFrame !== null ? Math.ceil((bitsPerFrame * declaredFrames) / 8) : null;
   const undefinedLength = pixel.hadUndefinedLength === true;
   const pixelDataLength = undefinedLength ? null : pixel.length;
   const pixelDataAvailable = Math.max(0, ds.byteArray.length + (fileSize - bytes.length) - pixel.dataOffset);
-  if (!undefinedLength && expectedPixelBytes !== null) {
-    const have = Math.min(pixel.length, pixelDataAvailable);
-    if (have < expectedPixelBytes) {
-      warnings.push(
-        `Pixel Data holds ${have} bytes but Rows×Columns×Samples×Bits×Frames imply ${expectedPixelBytes}; the image may show blank or fail to decode`,
-      );
-    }
+  const have = undefinedLength ? pixelDataAvailable : Math.min(pixel.length, pixelDataAvailable);
+  // Never more frames than the pixel data can hold: each one becomes a displayable image.
+  const held = framesHeld(have, undefinedLength, bitsPerFrame);
+  const frameCount = held !== null && held < declaredFrames ? Math.max(1, held) : declaredFrames;
+  if (frameCount < declaredFrames) {
+    warnings.push(
+      `NumberOfFrames (0028,0008) is ${declaredFrames.toLocaleString('en')} but Pixel Data holds ${held ? `only ${held.toLocaleString('en')}` : 'not even one'} whole frame(s); ${frameCount.toLocaleString('en')} frame(s) are listed and may show blank or fail to decode`,
+    );
+  } else if (!undefinedLength && expectedPixelBytes !== null && have < expectedPixelBytes) {
+    warnings.push(
+      `Pixel Data holds ${have} bytes but Rows×Columns×Samples×Bits×Frames imply ${expectedPixelBytes}; the image may show blank or fail to decode`,
+    );
   }
 
   const transferSyntaxUid = part10 ? r.str('x00020010') : bareTransferSyntax;

@@ -3,6 +3,7 @@
 // Free of globals (no DOM, no Node) so it can run in a worker.
 import type { PayloadFile, Problem } from '../jmix/types.ts';
 import { throwIfAborted } from '../jmix/api.ts';
+import { MAX_TOTAL_FRAMES } from '../jmix/limits.ts';
 import { parseDicomHeader, type HeaderResult, type ParsedInstance } from './header.ts';
 import type { DicomFrame, DicomIndex, DicomInstance, DicomSeries, DicomStudy } from './types.ts';
 
@@ -155,6 +156,7 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
   const problems: Problem[] = [];
   const studies = new Map<string, StudyBucket>();
   const bySop = new Map<string, string[]>();
+  let totalFrames = 0;
 
   for (let i = 0; i < files.length; i++) {
     throwIfAborted(opts.signal);
@@ -183,6 +185,15 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
       continue;
     }
     const p = parsed.instance;
+    if (totalFrames + p.frameCount > MAX_TOTAL_FRAMES) {
+      // Each frame is an entry in the series' frame list: past the limit, the file is listed, not indexed.
+      const reason = `not indexed: with its ${p.frameCount.toLocaleString('en')} frame(s) the payload's images would hold more than ${MAX_TOTAL_FRAMES.toLocaleString('en')} frames, the most this viewer lists in one envelope`;
+      nonDicom.push({ path: file.path, reason });
+      problems.push(problem('warning', file.path, `Skipped: ${reason}.`));
+      opts.onProgress?.(i + 1, files.length);
+      continue;
+    }
+    totalFrames += p.frameCount;
     for (const w of p.warnings) problems.push(problem('warning', file.path, w));
     if (p.sopInstanceUid) {
       const paths = bySop.get(p.sopInstanceUid) ?? [];

@@ -1,7 +1,7 @@
 // The one entry point's contract: openEnvelope(source, options) -> { envelope, report, dicom }.
 import type { DicomIndex } from '../dicom/types.ts';
 import type { Hasher } from './hash.ts';
-import type { Envelope, Problem, VerificationReport } from './types.ts';
+import type { Envelope, Problem, TrustedKey, VerificationReport } from './types.ts';
 
 export type Stage = 'reading' | 'unpacking' | 'decrypting' | 'verifying' | 'indexing';
 
@@ -15,8 +15,10 @@ export interface Progress {
 export interface OpenOptions {
   /** Recipient X25519 private key: base64 text, or the raw 32 bytes / base64 text of a key file. */
   key?: string | Uint8Array;
-  /** Ed25519 public keys (base64 or base64url, 32 bytes) the user trusts for manifest.jws. */
+  /** Ed25519 public keys (base64 or base64url, 32 bytes) the user trusts for manifest.jws, for any sender. */
   trustedPublicKeys?: string[];
+  /** Keys remembered with "Trust this sender": trusted only for envelopes naming that sender id. */
+  rememberedSenders?: TrustedKey[];
   hasher?: Hasher;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;

@@ -1,7 +1,7 @@
 // Reading the envelope's JSON files defensively: strict UTF-8, a size and depth limit, BOM tolerated
 // with a warning, and every failure turned into a Problem that names the file and the place.
 import type { Problem } from './types.ts';
-import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from './limits.ts';
+import { MAX_AUDIT_ENTRIES, MAX_FILES_JSON_ENTRIES, MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_RECEIVERS } from './limits.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -32,13 +32,52 @@ export function readJson(bytes: Uint8Array, file: string): JsonRead {
   if (depth > MAX_JSON_DEPTH) {
     return fail(file, `${file} nests ${depth} levels deep, over the limit of ${MAX_JSON_DEPTH}. No JMIX file needs that; it was not read.`);
   }
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return { ok: true, value, problems };
+    value = JSON.parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return fail(file, `${file} is not valid JSON (${msg}). The file is damaged or was edited by hand.`);
   }
+  const overLimit = listOverLimit(file, value);
+  if (overLimit) return fail(file, overLimit);
+  return { ok: true, value, problems };
+}
+
+/**
+ * The lists a JMIX file holds that everything downstream walks item by item (normalising, schema
+ * checks, one verification per signed item), with their limits. Checked here, before any of that
+ * runs, so a file declaring a million of them stops with one message instead of a stalled open or
+ * an exhausted stack.
+ */
+const LIST_LIMITS: { file: string; list: (v: unknown) => unknown; max: number; message: (n: string, max: string) => string }[] = [
+  ...(['receiver', 'receivers'] as const).map((key) => ({
+    file: 'manifest.json',
+    list: (v: unknown) => (isObject(v) ? v[key] : undefined),
+    max: MAX_RECEIVERS,
+    message: (n: string, max: string) => `manifest.json lists ${n} receivers, over the limit of ${max}. An envelope goes to one recipient or a few, and each receiver is checked on its own: this manifest is crafted or damaged, so the envelope was not opened. Ask the sender for a fresh copy.`,
+  })),
+  {
+    file: 'audit.json',
+    list: (v) => (isObject(v) ? v.audit : v),
+    max: MAX_AUDIT_ENTRIES,
+    message: (n, max) => `audit.json lists ${n} audit entries, over the limit of ${max}. A real audit trail has a few events per hand-over; this one was not read, so the envelope is shown without its audit trail.`,
+  },
+  {
+    file: 'payload/files.json',
+    list: (v) => (isObject(v) ? v.files : v),
+    max: MAX_FILES_JSON_ENTRIES,
+    message: (n, max) => `payload/files.json lists ${n} files, over the limit of ${max} (the most entries an envelope may hold). It was not read, so the per-file checks were skipped.`,
+  },
+];
+
+function listOverLimit(file: string, value: unknown): string | null {
+  for (const limit of LIST_LIMITS) {
+    if (limit.file !== file) continue;
+    const list = limit.list(value);
+    if (Array.isArray(list) && list.length > limit.max) return limit.message(list.length.toLocaleString('en'), limit.max.toLocaleString('en'));
+  }
+  return null;
 }
 
 export function isObject(v: unknown): v is JsonObject {
@@ -49,7 +88,7 @@ function fail(file: string, message: string): JsonRead {
   return { ok: false, problems: [{ severity: 'error', file, pointer: '', message }] };
 }
 
-/** Bracket depth outside strings: cheap, and it runs before JSON.parse can recurse. */
+/** Bracket depth outside strings: one loop (no recursion the file could drive), and it runs before JSON.parse and the recursive schema check see the file. */
 function maxNesting(text: string): number {
   let depth = 0;
   let max = 0;

@@ -89,3 +89,25 @@ export { formatBytes };
 
 /** JSON nesting depth: JMIX files are about 6 levels deep; 64 leaves room and keeps JSON.parse far from the stack limit. */
 export const MAX_JSON_DEPTH = 64;
+
+/** Entries in audit.json. A real trail records a few events per hand-over (created, transmitted,
+ *  received); 1,000 is hundreds of hops. Each entry becomes a line in the audit check, and each
+ *  signed one an Ed25519 verification, so a million would stall the open for minutes. */
+export const MAX_AUDIT_ENTRIES = 1_000;
+
+/** Receivers in one manifest. An envelope goes to one recipient or a few; each receiver is a
+ *  check of its own (its assertion is verified) and a row on screen, so 100 is already generous. */
+export const MAX_RECEIVERS = 100;
+
+/** Entries in files.json: it lists payload files, and a carrier holds at most MAX_ENTRIES. */
+export const MAX_FILES_JSON_ENTRIES = MAX_ENTRIES;
+
+/** Frames in one DICOM instance (NumberOfFrames). US cine and enhanced CT/MR reach a few thousand,
+ *  whole-slide microscopy tens of thousands. Every frame becomes an entry in the series' frame
+ *  list, so a header declaring 999,999,999 would otherwise hang the open and exhaust memory. */
+export const MAX_FRAMES_PER_INSTANCE = 100_000;
+
+/** Frames in the whole payload. The frame list (about 100 bytes a frame) is built in memory and
+ *  copied from the worker to the page; a million frames is some 100 MB, far beyond any study
+ *  (a large CT is a few thousand slices) and still safe to hold and copy. */
+export const MAX_TOTAL_FRAMES = 1_000_000;

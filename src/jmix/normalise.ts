@@ -35,6 +35,27 @@ function obj(v: unknown): JsonObject | null {
   return isObject(v) ? v : null;
 }
 
+/** Per-entry problems shown in full for one list; the rest are counted in one closing line. */
+const MAX_ENTRY_PROBLEMS = 20;
+
+/**
+ * Problems about the entries of one list (audit entries, files.json entries, identifiers): the
+ * first MAX_ENTRY_PROBLEMS in full, then one line counting the rest, so a list of 50,000 broken
+ * entries is one finding in the report and not 50,000 lines.
+ */
+function entryProblems(sink: Sink, file: string, at: string) {
+  let count = 0;
+  return {
+    add(pointer: string, message: string): void {
+      count++;
+      if (count <= MAX_ENTRY_PROBLEMS) sink.push({ severity: 'warning', file, pointer, message });
+    },
+    close(what: string): void {
+      if (count > MAX_ENTRY_PROBLEMS) sink.push({ severity: 'warning', file, pointer: at, message: `${(count - MAX_ENTRY_PROBLEMS).toLocaleString('en')} more ${what} (only the first ${MAX_ENTRY_PROBLEMS} are listed one by one).` });
+    },
+  };
+}
+
 /** Read a field, recording a problem when it exists with the wrong type. */
 function field(o: JsonObject, key: string, file: string, at: string, sink: Sink, want: 'string' | 'object' | 'array'): unknown {
   if (!Object.prototype.hasOwnProperty.call(o, key)) return undefined;
@@ -121,16 +142,18 @@ export function normalisePatient(v: unknown, file: string, at: string, sink: Sin
   }
   const identifiers: Identifier[] = [];
   if (Array.isArray(p.identifiers)) {
+    const skipped = entryProblems(sink, file, `${at}/identifiers`);
     p.identifiers.forEach((idv, i) => {
       const o = obj(idv);
       const value = o ? str(o.value) : str(idv);
       if (!value) {
-        sink.push({ severity: 'warning', file, pointer: `${at}/identifiers/${i}`, message: 'An identifier without a value was ignored.' });
+        skipped.add(`${at}/identifiers/${i}`, 'An identifier without a value was ignored.');
         return;
       }
       const system = o ? str(o.system) ?? str(o.use_field) : null;
       identifiers.push({ system, value, label: identifierLabel(system, value) });
     });
+    skipped.close('identifiers without a value were ignored');
   }
   return {
     id: str(p.id),
@@ -270,10 +293,11 @@ export function normaliseAudit(raw: unknown, sink: Sink): AuditEntry[] {
     return [];
   }
   const out: AuditEntry[] = [];
+  const skipped = entryProblems(sink, file, '/audit');
   list.forEach((v, i) => {
     const e = obj(v);
     if (!e) {
-      sink.push({ severity: 'warning', file, pointer: `/audit/${i}`, message: `Audit entry ${i + 1} is ${describe(v)}, not an object; it was skipped.` });
+      skipped.add(`/audit/${i}`, `Audit entry ${i + 1} is ${describe(v)}, not an object; it was skipped.`);
       return;
     }
     out.push({
@@ -285,6 +309,7 @@ export function normaliseAudit(raw: unknown, sink: Sink): AuditEntry[] {
       raw: e,
     });
   });
+  skipped.close('audit entries that are not objects were skipped');
   return out;
 }
 
@@ -297,15 +322,17 @@ export function normaliseFilesJson(raw: unknown, sink: Sink): FilesJsonEntry[] {
     return [];
   }
   const out: FilesJsonEntry[] = [];
+  const skipped = entryProblems(sink, file, '');
   list.forEach((v, i) => {
     const e = obj(v);
     const name = e ? str(e.file) ?? str(e.path) : null;
     if (!e || !name) {
-      sink.push({ severity: 'warning', file, pointer: `/${i}`, message: `Entry ${i + 1} has no "file" path; it was skipped.` });
+      skipped.add(`/${i}`, `Entry ${i + 1} has no "file" path; it was skipped.`);
       return;
     }
     const size = e.size_bytes ?? e.size;
     out.push({ file: name, hash: str(e.hash), sizeBytes: typeof size === 'number' && Number.isFinite(size) ? size : null });
   });
+  skipped.close('entries without a "file" path were skipped');
   return out;
 }

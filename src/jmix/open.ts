@@ -6,7 +6,6 @@ import { parseDicomHeader, type HeaderResult } from '../dicom/header.ts';
 import type { DicomIndex } from '../dicom/types.ts';
 import { EnvelopeError, throwIfAborted, type OpenOptions, type OpenResult, type Progress } from './api.ts';
 import { verifyAssertion } from './crypto/assertions.ts';
-import { verifyManifestJws } from './crypto/jws.ts';
 import { parseRecipientKey, KeyFormatError } from './crypto/keys.ts';
 import { decryptPayload, defaultOrder, DecryptError } from './crypto/payload-cipher.ts';
 import { detectDialect } from './dialect.ts';
@@ -22,6 +21,9 @@ import { payloadFileFrom, decryptPayloadStreaming, hashBlob, STREAM_DECRYPT_BYTE
 import type { Check, Dialect, Envelope, EntryFile, FilesJsonEntry, PayloadFile, Problem } from './types.ts';
 import { buildReport } from './verdict.ts';
 import { structureCheck } from './checks/structure.ts';
+import { describeAssertion, manifestJwsCheck, originCheck, receiverList } from './checks/signatures.ts';
+import { coverageOf } from './checks/coverage.ts';
+import { append } from '../common/arrays.ts';
 
 const CIPHERTEXT_NAMES = ['payload.encrypted', 'payload.enc'] as const;
 
@@ -36,7 +38,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   // 1. Carrier and root.
   progress({ stage: 'reading', done: 0, total: 0 });
   const carrier = await readSource(source, signal, options.streamAbove?.zip);
-  problems.push(...carrier.problems);
+  append(problems, carrier.problems);
   progress({ stage: 'unpacking', done: 0, total: carrier.files.length });
   let located: ReturnType<typeof locateEnvelope>;
   try {
@@ -50,7 +52,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
     }
     throw e;
   }
-  problems.push(...located.problems);
+  append(problems, located.problems);
   throwIfAborted(signal);
   const rootName = located.root.replace(/\/$/, '').split('/').pop() || carrier.name;
   const at = (p: string) => located.files.get(p);
@@ -59,7 +61,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const manifestBytes = await at('manifest.json')!.bytes();
   const manifestJson = readJson(manifestBytes, 'manifest.json');
   if (!manifestJson.ok) throw new EnvelopeError('bad-manifest', manifestJson.problems[0]!.message, manifestJson.problems);
-  problems.push(...manifestJson.problems);
+  append(problems, manifestJson.problems);
   if (!isObject(manifestJson.value)) {
     throw new EnvelopeError('bad-manifest', 'manifest.json does not hold a JSON object. It is not a JMIX manifest.');
   }
@@ -75,15 +77,15 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const auditDamage: string[] = [];
   if (auditFile) {
     const r = readJson(await auditFile.bytes(), 'audit.json');
-    problems.push(...r.problems);
-    if (!r.ok) auditDamage.push(...r.problems.map((p) => p.message));
+    append(problems, r.problems);
+    if (!r.ok) append(auditDamage, r.problems.map((p) => p.message));
     if (r.ok) {
       auditRaw = r.value;
       const sink: Problem[] = [];
       audit = normaliseAudit(r.value, sink);
-      problems.push(...sink);
-      auditDamage.push(...sink.map((p) => p.message));
-      schemaProblems.push(...validate(r.value, auditSchema, 'audit.json'));
+      append(problems, sink);
+      append(auditDamage, sink.map((p) => p.message));
+      append(schemaProblems, validate(r.value, auditSchema, 'audit.json'));
     }
   }
   const jwsName = manifest.jwsFile && at(manifest.jwsFile) ? manifest.jwsFile : at('manifest.jws') ? 'manifest.jws' : null;
@@ -169,11 +171,19 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
           progress({ stage: 'decrypting', done: cipherFile.size, total: cipherFile.size });
           hkdfProducer = out.producer;
           decryption = { infoString: out.infoString, ciphertextFile: ciphertextName! };
-          problems.push(...tarProblems);
+          append(problems, tarProblems);
           // Authenticated bytes can still be a damaged or hostile tar (whoever holds the recipient's
           // public key can encrypt anything): its problems must show in the check, not only the list.
           const tarIssues = tarProblems.filter((p) => p.severity !== 'info');
-          checks.push({ id: 'decrypt', status: tarIssues.length ? 'warn' : 'pass', title: tarIssues.length ? 'Decrypted and authenticated, but the payload tar inside is damaged' : 'Decrypted and authenticated', detail: `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}${streamed ? ', decrypted as a stream' : ''}. ${payload.length} file(s) in the payload.${tarIssues.length ? ` ${tarIssues.map((p) => p.message).join(' ')}` : ''}`, data: { infoString: out.infoString, producer: out.producer, tarLayout, streamed } });
+          // A tar that other tools would read differently releases nothing: no reading is covered.
+          const tarRefused = tarProblems.some((p) => p.fatal);
+          const title = tarRefused ? 'Decrypted and authenticated, but the payload tar inside can be read more than one way' : tarIssues.length ? 'Decrypted and authenticated, but the payload tar inside is damaged' : 'Decrypted and authenticated';
+          checks.push({ id: 'decrypt', status: tarRefused ? 'fail' : tarIssues.length ? 'warn' : 'pass', title, detail: `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}${streamed ? ', decrypted as a stream' : ''}. ${payload.length} file(s) in the payload.${tarIssues.length ? ` ${tarIssues.map((p) => p.message).join(' ')}` : ''}`, data: { infoString: out.infoString, producer: out.producer, tarLayout, streamed } });
+          if (tarRefused) {
+            payload = null;
+            streamedFileHashes = null;
+            streamedHeaders = undefined;
+          }
         } catch (e) {
           if (!(e instanceof DecryptError)) throw e;
           checks.push({ id: 'decrypt', status: 'fail', title: e.reason === 'auth-failed' ? 'Could not decrypt: wrong key or damaged payload' : 'Could not decrypt: the encryption parameters are invalid', detail: e.message, data: { tried: e.tried } });
@@ -192,11 +202,11 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const metaFile = byPath.get('metadata.json');
   if (metaFile) {
     const r = readJson(await metaFile.bytes(), 'payload/metadata.json');
-    problems.push(...r.problems);
+    append(problems, r.problems);
     if (r.ok && isObject(r.value)) {
       metadata = normaliseMetadata(r.value, problems);
       metadataHasDicomBlock = isObject(r.value.dicom);
-      if (!metadataHasDicomBlock) schemaProblems.push(...validate(r.value, metadataSchema, 'payload/metadata.json'));
+      if (!metadataHasDicomBlock) append(schemaProblems, validate(r.value, metadataSchema, 'payload/metadata.json'));
     } else if (r.ok) problems.push({ severity: 'warning', file: 'payload/metadata.json', pointer: '', message: 'metadata.json does not hold a JSON object; it was ignored.' });
   } else if (payload) {
     problems.push({ severity: 'warning', file: 'payload/metadata.json', pointer: '', message: 'The payload has no metadata.json; patient and study details come from the DICOM headers only.' });
@@ -206,14 +216,14 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   const filesJsonDamage: string[] = [];
   if (filesJsonFile) {
     const r = readJson(await filesJsonFile.bytes(), 'payload/files.json');
-    problems.push(...r.problems);
-    if (!r.ok) filesJsonDamage.push(...r.problems.map((p) => p.message));
+    append(problems, r.problems);
+    if (!r.ok) append(filesJsonDamage, r.problems.map((p) => p.message));
     if (r.ok) {
       const sink: Problem[] = [];
       filesJson = normaliseFilesJson(r.value, sink);
-      problems.push(...sink);
-      filesJsonDamage.push(...sink.map((p) => p.message));
-      schemaProblems.push(...validate(r.value, filesSchema, 'payload/files.json'));
+      append(problems, sink);
+      append(filesJsonDamage, sink.map((p) => p.message));
+      append(schemaProblems, validate(r.value, filesSchema, 'payload/files.json'));
     }
   }
 
@@ -257,7 +267,9 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
   throwIfAborted(signal);
 
   // 7. Signatures.
-  checks.push(await jwsCheck(jwsName, jwsText, manifestBytes, manifestRaw, options.trustedPublicKeys ?? []));
+  const trust = { trustedPublicKeys: options.trustedPublicKeys ?? [], rememberedSenders: options.rememberedSenders ?? [] };
+  const jwsChecked = await manifestJwsCheck(jwsName, jwsText, manifestBytes, manifestRaw, trust);
+  checks.push(jwsChecked, originCheck(jwsChecked, manifestRaw, trust));
   for (const [role, entity, index] of [
     ['sender', manifestRaw.sender, undefined],
     ['requester', manifestRaw.requester, undefined],
@@ -269,7 +281,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
       continue;
     }
     const r = await verifyAssertion({ manifest: manifestRaw, role, index, entity, now });
-    checks.push({ id, ...r });
+    checks.push(describeAssertion({ id, ...r }));
   }
   const audited = await auditCheck(auditFile !== undefined, audit, auditRaw, manifestRaw, now);
   if (auditDamage.length && (audited.status === 'pass' || audited.status === 'not-present')) {
@@ -287,7 +299,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
       : 'manifest.json, audit.json, metadata.json and files.json (where present) validate against the spec schemas.',
     data: { problems: schemaProblems },
   });
-  problems.push(...schemaProblems);
+  append(problems, schemaProblems);
 
   // 8. DICOM: the study model comes from the headers, never from metadata claims.
   let dicom: DicomIndex | null = null;
@@ -295,7 +307,7 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
     progress({ stage: 'indexing', done: 0, total: payload.length });
     const candidates = payload.filter((f) => f.path !== 'metadata.json' && f.path !== 'files.json' && !f.path.startsWith('files/') && !f.path.startsWith('preview/'));
     dicom = await indexDicom(candidates, { parsed: streamedHeaders ?? readHeaders, signal, onProgress: (done, total) => progress({ stage: 'indexing', done, total }) });
-    problems.push(...dicom.problems);
+    append(problems, dicom.problems);
   }
   checks.push(dicomCheck(dicom, encrypted && payload === null));
 
@@ -318,7 +330,8 @@ export async function openEnvelope(source: Parameters<typeof readSource>[0], opt
     report,
     decryption,
   };
-  return { envelope, report: buildReport({ dialect, evidence, encrypted, envelopeId: manifest.id, checks, problems, now }), dicom };
+  const coverage = coverageOf({ payload, checks, hasAudit: auditFile !== undefined });
+  return { envelope, report: buildReport({ dialect, evidence, encrypted, envelopeId: manifest.id, checks, coverage, problems, now }), dicom };
 }
 
 function joinRoot(root: string, name: string): string {
@@ -355,11 +368,6 @@ async function hashFiles(files: readonly PayloadFile[], hasher: Hasher, signal: 
   return out;
 }
 
-function receiverList(m: JsonObject): unknown[] {
-  const r = m.receiver ?? m.receivers;
-  return Array.isArray(r) ? r : [];
-}
-
 function jwsHeaderTyp(jws: string): string | null {
   try {
     const h = JSON.parse(new TextDecoder().decode(base64UrlDecode(jws.split('.')[0] ?? ''))) as unknown;
@@ -373,38 +381,6 @@ function base64UrlDecode(s: string): Uint8Array {
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
-async function jwsCheck(name: string | null, text: string | null, manifestBytes: Uint8Array, manifestRaw: JsonObject, trusted: string[]): Promise<Check> {
-  if (!name || text === null) return { id: 'manifest-jws', status: 'not-present', title: 'No manifest signature', detail: 'The envelope has no manifest.jws, so the manifest is not signed as a whole.' };
-  const candidateKeys: { label: string; publicKey: Uint8Array }[] = [];
-  trusted.forEach((k, i) => {
-    try {
-      const key = base64UrlDecode(k.trim());
-      if (key.length === 32) candidateKeys.push({ label: `your trusted key #${i + 1}`, publicKey: key });
-    } catch {
-      /* reported by the UI when the key is entered */
-    }
-  });
-  const roles: [string, unknown][] = [['sender', manifestRaw.sender], ['requester', manifestRaw.requester], ...receiverList(manifestRaw).map((r, i) => [`receiver #${i + 1}`, r] as [string, unknown])];
-  for (const [label, ent] of roles) {
-    const pk = isObject(ent) && isObject(ent.assertion) && isObject(ent.assertion.signing_key) ? ent.assertion.signing_key.public_key : null;
-    if (typeof pk !== 'string') continue;
-    try {
-      const key = base64UrlDecode(pk);
-      if (key.length === 32) candidateKeys.push({ label: `the ${label} assertion key (carried in the envelope)`, publicKey: key });
-    } catch {
-      /* a malformed key is reported by the assertion check */
-    }
-  }
-  const r = await verifyManifestJws({ jwsText: text, manifestBytes, candidateKeys });
-  // A key carried in the envelope proves the manifest is intact, not who signed it: anyone can
-  // re-sign a copy with their own key. When the user named keys they trust, only those count.
-  const by = (r.data as { verifiedBy?: { label: string; fingerprint: string } | null }).verifiedBy;
-  if (trusted.length && r.status !== 'fail' && by && !by.label.startsWith('your trusted key')) {
-    return { id: 'manifest-jws', ...r, status: 'warn', title: 'Signed, but not by a key you trust', detail: `${r.detail} None of the ${trusted.length} key(s) you trust made this signature; it was made by ${by.fingerprint}, a key carried in the envelope itself.` };
-  }
-  return { id: 'manifest-jws', ...r };
 }
 
 async function auditCheck(present: boolean, audit: Envelope['audit'], _raw: unknown, manifestRaw: JsonObject, now: Date): Promise<Check> {
@@ -450,7 +426,9 @@ function dicomCheck(dicom: DicomIndex | null, locked: boolean): Check {
     const kinds = new Map<string, string[]>();
     for (const p of headerWarnings) {
       const kind = p.message.replace(/\d+/g, 'N');
-      kinds.set(kind, [...(kinds.get(kind) ?? []), p.file]);
+      const files = kinds.get(kind);
+      if (files) files.push(p.file);
+      else kinds.set(kind, [p.file]);
     }
     for (const files of kinds.values()) {
       const example = headerWarnings.find((p) => p.file === files[0])!;

@@ -177,7 +177,7 @@ export async function checkFilesJson(
   const bad: string[] = [];
   const missing: string[] = [];
   const unhashed: string[] = [];
-  let verified = 0;
+  const verifiedFiles: string[] = [];
   for (const e of entries) {
     const path = e.file.replace(/^\.?\//, '').replace(/^payload\//, '');
     const f = byPath.get(path);
@@ -199,10 +199,11 @@ export async function checkFilesJson(
       continue;
     }
     if (want !== hashes.get(path)) bad.push(`${e.file}: SHA-256 ${hashes.get(path)}, files.json says ${want}`);
-    else verified++;
+    else verifiedFiles.push(path);
   }
   const listed = new Set(entries.map((e) => e.file.replace(/^\.?\//, '').replace(/^payload\//, '')));
   const unlisted = payload.filter((f) => !listed.has(f.path) && f.path !== 'files.json').map((f) => f.path);
+  const verified = verifiedFiles.length;
   const lines = [
     `${verified} of ${entries.length} listed file(s) match their size and SHA-256.`,
     bad.length ? `Changed: ${bad.join('; ')}.` : '',
@@ -210,7 +211,7 @@ export async function checkFilesJson(
     unhashed.length ? `Listed without a usable hash (unverified): ${unhashed.join(', ')}.` : '',
     unlisted.length ? `In the payload but not listed (normal for DICOM in some producers): ${unlisted.length} file(s).` : '',
   ].filter(Boolean);
-  const data = { verified, changed: bad, missing, unhashed, unlisted };
+  const data = { verified, verifiedFiles, changed: bad, missing, unhashed, unlisted };
   if (bad.length) return { id, status: 'fail', title: `${bad.length} file(s) differ from files.json`, detail: lines.join(' '), data };
   if (missing.length || unhashed.length) return { id, status: 'warn', title: 'Some files in files.json could not be checked', detail: lines.join(' '), data };
   return { id, status: 'pass', title: `All ${verified} file(s) in files.json match`, detail: lines.join(' '), data };

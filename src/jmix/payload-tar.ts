@@ -2,12 +2,15 @@
 //   jmix-js  — ustar, every entry under 'payload/', directory entries present;
 //   jmix-rs  — GNU tar of the payload's contents rooted at '.'/'./', directory entries present;
 //   jmix-php — PharData, files only, no prefix.
-// All three become one map of payload-relative paths to bytes.
+// All three become one map of payload-relative paths to bytes. A tar with more than one reading
+// (name twins, a file named like a folder, a folder entry with data) releases no files at all and
+// says why in a fatal problem; data after its end blocks is a fatal problem of the tar parser.
 import type { Problem } from './types.ts';
 import { UnpackBudget } from './limits.ts';
 import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
 import { readTar, type TarEntry } from './archive/tar.ts';
+import { directoryWithDataMessage, findNameConflict, nameConflictMessage } from './archive/names.ts';
 
 export type PayloadTarLayout = 'payload-prefix' | 'dot-root' | 'files-only';
 
@@ -41,6 +44,20 @@ export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): Paylo
 }
 
 /**
+ * Why the payload tar has more than one reading (see archive/names.ts): a folder entry with data,
+ * name twins, or a file named like a folder of other entries (payload/dicom next to
+ * payload/dicom/ct/…, which recipe B's dir:/file: lines cannot both cover). Null when it has one.
+ */
+function payloadAmbiguity(entries: readonly { name: string; type: TarEntry['type']; data: { length?: number; size?: number } }[], origin: string): string | null {
+  for (const entry of entries) {
+    const size = entry.data.length ?? entry.data.size ?? 0;
+    if (entry.type === 'directory' && size > 0) return `Decrypted payload: ${directoryWithDataMessage(origin, entry.name, size)}`;
+  }
+  const conflict = findNameConflict(entries.map((e) => ({ name: e.name, kind: e.type === 'directory' ? 'folder' : 'file' })));
+  return conflict ? `Decrypted payload: ${nameConflictMessage(conflict, origin)}` : null;
+}
+
+/**
  * From tar entries (whole, or streamed with their data already stored elsewhere) to payload files:
  * strip './' and a common 'payload/' prefix, skip directories and links, refuse escaping paths.
  */
@@ -49,6 +66,12 @@ export function collectPayloadFiles<T extends { length?: number; size?: number }
   origin: string,
 ): { files: Map<string, T>; layout: PayloadTarLayout; problems: Problem[] } {
   const problems: Problem[] = [];
+  const ambiguity = payloadAmbiguity(entries, origin);
+  if (ambiguity) {
+    // Refused: nothing from this tar is released, so nothing is shown that a check may not cover.
+    problems.push({ severity: 'error', file: origin, pointer: '', fatal: true, message: ambiguity });
+    return { files: new Map(), layout: 'files-only', problems };
+  }
   let sawDotRoot = false;
   let sawDirectory = false;
   const fileEntries: { name: string; data: T }[] = [];

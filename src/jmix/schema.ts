@@ -4,6 +4,7 @@
 // envelope is judged by its hashes and signatures, not its key names.
 import { isObject, pointer } from './json.ts';
 import type { Problem } from './types.ts';
+import { append } from '../common/arrays.ts';
 
 export type Schema =
   | { type: 'string'; enum?: readonly string[]; const?: string; pattern?: string; format?: 'uuid' | 'date-time' | 'date' }
@@ -150,7 +151,7 @@ export function validate(value: unknown, schema: Schema, file: string, at = ''):
     case 'array':
       if (!Array.isArray(value)) return [{ severity: 'warning', file, pointer: at, message: `Should be a list, found ${typeName(value)}.` }];
       if (schema.minItems && value.length < schema.minItems) push(at, `Should have at least ${schema.minItems} item(s), has ${value.length}.`);
-      if (schema.items) value.forEach((item, i) => out.push(...validate(item, schema.items!, file, `${at}/${i}`)));
+      if (schema.items) value.forEach((item, i) => append(out, validate(item, schema.items!, file, `${at}/${i}`)));
       return out;
     case 'object': {
       if (!isObject(value)) return [{ severity: 'warning', file, pointer: at, message: `Should be an object, found ${typeName(value)}.` }];
@@ -159,7 +160,7 @@ export function validate(value: unknown, schema: Schema, file: string, at = ''):
         // hasOwn, not [key]: a "__proto__" or "constructor" key would otherwise find
         // Object.prototype's members, which are not schemas (validate returned undefined and crashed).
         const sub = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
-        if (sub) out.push(...validate(v, sub, file, at + pointer(key)));
+        if (sub) append(out, validate(v, sub, file, at + pointer(key)));
         else if (!schema.additional) push(at + pointer(key), `"${key}" is not a field the JMIX schema defines (kept and shown, not an error).`);
       }
       return out;

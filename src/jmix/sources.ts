@@ -7,6 +7,7 @@ import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
 import { isValidTarHeader, readTar, type TarEntry } from './archive/tar.ts';
 import { isZip, LAZY_ZIP_BYTES, readZip, readZipBlob } from './archive/zip.ts';
+import { directoryWithDataError, refuseNameConflicts } from './archive/names.ts';
 
 export interface SourceContents {
   kind: CarrierKind;
@@ -73,9 +74,20 @@ function firstOfEach(files: EntryFile[]): EntryFile[] {
   return files.filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)));
 }
 
+/** Folder entries with data and name twins: refused before any entry is used (see archive/names.ts). */
+function refuseAmbiguousTarEntries(entries: TarEntry[], origin: string): void {
+  for (const entry of entries) if (entry.type === 'directory' && entry.size > 0) throw directoryWithDataError(origin, entry.name, entry.size);
+  refuseNameConflicts(entries.map((e) => ({ name: e.name, kind: e.type === 'directory' ? 'folder' : 'file' })), origin);
+}
+
 function tarEntriesToFiles(entries: TarEntry[], origin: string, problems: Problem[]): EntryFile[] {
   const budget = new UnpackBudget(origin);
   const files: EntryFile[] = [];
+  for (const entry of entries) {
+    // Unsafe names first: a zip-slip name is refused as such, even when it also has a twin.
+    if (entry.type === 'file') requireSafePath(entry.name, origin);
+  }
+  refuseAmbiguousTarEntries(entries, origin);
   for (const entry of entries) {
     if (entry.type === 'directory') continue;
     if (entry.type === 'symlink' || entry.type === 'hardlink') {
@@ -111,6 +123,8 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal, l
       budget.entry(path, f.size);
       return path === f.path ? f : { ...f, path };
     });
+    // A crafted file list (or a folder copied from a case-sensitive disk) can hold name twins too.
+    refuseNameConflicts(source.files.map((f) => ({ name: f.path, kind: 'file' })), name);
     problems.push(...duplicateProblems(files, name));
     return { kind: 'folder', name, files: firstOfEach(files), problems };
   }

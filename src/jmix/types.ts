@@ -33,6 +33,11 @@ export interface Problem {
   file: string;
   pointer: string;
   message: string;
+  /**
+   * Set on a carrier problem that makes the envelope unusable as evidence although it could be read
+   * (a second gzip member, data after the tar end blocks): the structure check then fails.
+   */
+  fatal?: true;
 }
 
 export type Dialect = 'spec' | 'jmix-js' | 'jmix-rs' | 'jmix-php' | 'unknown';
@@ -46,6 +51,7 @@ export type CheckId =
   | 'payload-hash'
   | 'files-json'
   | 'manifest-jws'
+  | 'origin'
   | 'assertion:sender'
   | 'assertion:requester'
   | `assertion:receiver:${number}`
@@ -65,6 +71,30 @@ export interface Check {
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 
+/**
+ * The coverage invariant as data. The payload files shown are exactly the files the matched
+ * payload-hash recipe covered; without a match, a file is covered only if files.json verified it.
+ */
+export interface Coverage {
+  /** The recipe whose hash covered every payload file, or null when none matched. */
+  payloadRecipe: string | null;
+  /** Payload files (paths relative to payload/) that no check covers. Shown only with that mark. */
+  uncoveredFiles: string[];
+  /** manifest.json: covered by a verified manifest.jws ('signed'), all but php's late fields, or nothing. */
+  manifest: 'signed' | 'signed-except-late-fields' | 'not-covered';
+  /** audit.json sits outside the payload and the signature: never covered by either. */
+  audit: 'not-covered' | 'absent';
+}
+
+/** An Ed25519 public key the user trusts, as given: pasted, loaded from a file, or remembered for a sender. */
+export interface TrustedKey {
+  /** base64 or base64url of the 32-byte key. */
+  publicKey: string;
+  /** Set when the key was remembered with "Trust this sender": it is trusted for this sender id only. */
+  senderId?: string;
+  senderName?: string | null;
+}
+
 export interface VerificationReport {
   verdict: Verdict;
   /** The verdict in one sentence a patient understands ("Genuine and complete", ...). */
@@ -75,6 +105,8 @@ export interface VerificationReport {
   encrypted: boolean;
   envelopeId: string | null;
   checks: Check[];
+  /** What each part of the envelope is covered by: every byte shown is covered, or listed here as not. */
+  coverage: Coverage;
   problems: Problem[];
   /** ISO time the report was made (the clock of the machine that made it). */
   generatedAt: string;

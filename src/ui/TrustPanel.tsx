@@ -1,10 +1,11 @@
 // Trust, twice: the verdict line that never leaves the top of the screen, and the full list of
 // checks in the details. A failure is told by words, colour and icon together, never colour alone.
-import type { Check, CheckStatus, VerificationReport } from '../jmix/types.ts';
+import type { OpenResult } from '../jmix/api.ts';
+import type { Check, CheckStatus, Coverage, VerificationReport } from '../jmix/types.ts';
 import { safeFileName, saveBlob } from './download.ts';
 import { STATUS_ICON, STATUS_TEXT, verdictAdvice, verdictSentence } from './format.ts';
 import { useState } from 'react';
-import { useOpener } from './store.ts';
+import { senderToTrust, useOpener } from './store.ts';
 
 const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✗' } as const;
 
@@ -22,7 +23,7 @@ export function checkCounts(report: VerificationReport): { status: CheckStatus; 
   );
 }
 
-export function VerdictBar({ report, onShowChecks }: { report: VerificationReport; onShowChecks: () => void }) {
+export function VerdictBar({ report, result, onShowChecks }: { report: VerificationReport; result?: OpenResult; onShowChecks: () => void }) {
   const counts = checkCounts(report);
   return (
     <section className={`verdict-bar verdict-bar--${report.verdict}`} aria-labelledby="trust-heading">
@@ -36,6 +37,7 @@ export function VerdictBar({ report, onShowChecks }: { report: VerificationRepor
         {verdictSentence(report)}
       </p>
       <p className="verdict-bar__advice">{verdictAdvice(report)}</p>
+      {result && <TrustSenderButton result={result} />}
       {counts.length > 0 && (
         <button type="button" className="verdict-bar__counts" onClick={onShowChecks}>
           {counts.map((c) => (
@@ -99,7 +101,9 @@ export function TrustChecks({ report }: { report: VerificationReport }) {
           </ul>
         </details>
       )}
+      <CoverageList coverage={report.coverage} />
       <TrustedKeyForm />
+      <TrustedSenders />
       <div className="actions">
         <button type="button" onClick={download}>
           Download report (JSON)
@@ -137,5 +141,98 @@ function TrustedKeyForm() {
       {message && <p role="alert">{message}</p>}
       {trusted.length > 0 && <p className="hint">{trusted.length} trusted key(s) in use for this session.</p>}
     </form>
+  );
+}
+
+/**
+ * "Trust this sender": remember the key that signed this manifest for the sender id it names, on
+ * this device. Offered only when a key verified the signature and it is not remembered yet.
+ */
+function TrustSenderButton({ result }: { result: OpenResult }) {
+  const trustSender = useOpener((s) => s.trustSender);
+  useOpener((s) => s.trustedSenders); // re-render when the list changes
+  const busy = useOpener((s) => s.busy);
+  const [asking, setAsking] = useState(false);
+  const candidate = senderToTrust(result);
+  if (!candidate) return null;
+  const who = candidate.senderName ?? candidate.senderId;
+  // Two steps on purpose: the fingerprint is shown, to be compared, before anything is remembered.
+  return (
+    <div className="trust-sender">
+      <button type="button" aria-expanded={asking} aria-controls="trust-sender-confirm" onClick={() => setAsking(!asking)}>
+        Trust this sender…
+      </button>
+      {asking && (
+        <div id="trust-sender-confirm" role="group" aria-labelledby="trust-sender-question" className="trust-sender__confirm">
+          <p id="trust-sender-question">
+            Remember key <code className="trust-sender__fp">{candidate.fingerprint}</code> for {who} <span className="muted">({candidate.senderId})</span> on this device? Compare it
+            with the fingerprint {who} gave you. Later envelopes naming {candidate.senderId} but signed by any other key will be flagged.
+          </p>
+          <button type="button" className="primary" disabled={busy} onClick={() => void trustSender().then(() => setAsking(false))}>
+            Remember this key for {who}
+          </button>{' '}
+          <button type="button" onClick={() => setAsking(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+const MANIFEST_COVERAGE: Record<Coverage['manifest'], string> = {
+  signed: 'covered by the manifest signature',
+  'signed-except-late-fields': 'covered by the manifest signature, except the payload hash, encryption and jws fields (jmix-php signs them later)',
+  'not-covered': 'not covered by any check (no signature verified it)',
+};
+
+/** What each part of the envelope is covered by; files no check covers are named. */
+function CoverageList({ coverage }: { coverage: Coverage }) {
+  return (
+    <section className="coverage" aria-labelledby="coverage-heading">
+      <h3 id="coverage-heading">What the checks cover</h3>
+      <ul>
+        <li>
+          Payload files:{' '}
+          {coverage.payloadRecipe ? `every file, by the payload hash (${coverage.payloadRecipe})` : coverage.uncoveredFiles.length ? `${coverage.uncoveredFiles.length} file(s) not covered by any check` : 'no files to cover'}
+        </li>
+        <li>manifest.json (sender, receivers, patient details where the manifest holds them): {MANIFEST_COVERAGE[coverage.manifest]}</li>
+        {coverage.audit === 'not-covered' && <li>audit.json (the audit trail): not covered by any check; JMIX signs neither it nor its hash</li>}
+      </ul>
+      {coverage.uncoveredFiles.length > 0 && (
+        <details>
+          <summary>Files not covered by any check ({coverage.uncoveredFiles.length})</summary>
+          <ul className="file-list">
+            {coverage.uncoveredFiles.slice(0, 200).map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+          {coverage.uncoveredFiles.length > 200 && <p className="muted">…and {coverage.uncoveredFiles.length - 200} more.</p>}
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** Senders remembered on this device, each with its key and a way to forget it. */
+function TrustedSenders() {
+  const senders = useOpener((s) => s.trustedSenders);
+  const forget = useOpener((s) => s.forgetSender);
+  if (!senders.length) return null;
+  return (
+    <section className="trusted-senders" aria-labelledby="trusted-senders-heading">
+      <h3 id="trusted-senders-heading">Senders you trust on this device</h3>
+      <ul>
+        {senders.map((s) => (
+          <li key={s.senderId}>
+            {s.senderName ? `${s.senderName} ` : ''}
+            <span className="muted">({s.senderId})</span> <code>{s.fingerprint}</code>{' '}
+            <button type="button" onClick={() => void forget(s.senderId)} aria-label={`Forget the key for ${s.senderName ?? s.senderId}`}>
+              Forget
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -6,6 +6,7 @@ import type { EnvelopeSource } from '../jmix/types.ts';
 import { openEnvelopeInWorker } from '../workers/open-client.ts';
 import { downloadApiEnvelope, envelopeUrl, type ApiLink } from './jmix-api.ts';
 import { fetchEnvelope, nameFromUrl, type DownloadProgress, type EnvelopeLink } from './link.ts';
+import { forgetSender, loadTrustedSenders, rememberSender, type RememberedSender } from './trusted-senders.ts';
 
 export type OpenerKey = string | Uint8Array;
 
@@ -17,6 +18,8 @@ export interface OpenerState {
   trustedKeys: string[];
   /** Why the last trusted key could not be used. */
   trustedKeyMessage: string | null;
+  /** Senders remembered with "Trust this sender" (public keys, in localStorage). */
+  trustedSenders: RememberedSender[];
   busy: boolean;
   /** The link download, while it runs. */
   download: (DownloadProgress & { src: string }) | null;
@@ -36,6 +39,9 @@ export interface OpenerState {
   tryKey(key: OpenerKey): Promise<void>;
   /** Check the open envelope's signature again, trusting this Ed25519 public key. */
   trustKey(publicKey: string): Promise<void>;
+  /** Remember the key that signed the open envelope for its sender id, then check it again. */
+  trustSender(): Promise<void>;
+  forgetSender(senderId: string): Promise<void>;
   openLink(link: EnvelopeLink): Promise<void>;
   showApiLink(link: ApiLink): void;
   /** Download the `apiLink` envelope (after the user confirmed) and open it. The token is not kept. */
@@ -81,6 +87,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   keyMessage: null,
   trustedKeys: [],
   trustedKeyMessage: null,
+  trustedSenders: loadTrustedSenders(),
   viewerLoaded: false,
   dragging: false,
   apiLink: null,
@@ -110,6 +117,24 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     }
     const run = startRun();
     set({ trustedKeys: [...new Set([...trustedKeys, text])], trustedKeyMessage: null, busy: true, progress: null, error: null });
+    await runOpen(run, source, key);
+  },
+
+  async trustSender() {
+    const { source, key, result, trustedSenders } = get();
+    const candidate = result ? senderToTrust(result) : null;
+    if (!source || !candidate) return;
+    const run = startRun();
+    set({ trustedSenders: rememberSender(trustedSenders, candidate), busy: true, progress: null, error: null });
+    await runOpen(run, source, key);
+  },
+
+  async forgetSender(senderId) {
+    const { source, key, trustedSenders } = get();
+    set({ trustedSenders: forgetSender(trustedSenders, senderId) });
+    if (!source) return;
+    const run = startRun();
+    set({ busy: true, progress: null, error: null });
     await runOpen(run, source, key);
   },
 
@@ -219,6 +244,7 @@ async function runOpen(run: { id: number; signal: AbortSignal }, source: Envelop
     const result = await openEnvelopeInWorker(source, {
       ...(key !== null ? { key } : {}),
       trustedPublicKeys: useOpener.getState().trustedKeys,
+      rememberedSenders: useOpener.getState().trustedSenders,
       signal: run.signal,
       onProgress: (p) => {
         if (run.id === runId) set({ progress: p });
@@ -247,6 +273,19 @@ async function purgeViewerCaches(): Promise<void> {
   } catch {
     // Purging is best effort: the references above are already dropped.
   }
+}
+
+/**
+ * The sender and key "Trust this sender" would remember: the key that verified manifest.jws over
+ * this manifest, for the sender id it names. Null when there is nothing to trust or it is trusted.
+ */
+export function senderToTrust(result: OpenResult): RememberedSender | null {
+  const origin = result.report.checks.find((c) => c.id === 'origin');
+  const data = origin?.data as { senderId?: string | null; signedBy?: { publicKey: string; fingerprint: string } | null; kind?: string } | undefined;
+  if (!data?.senderId || !data.signedBy || data.kind === 'key-mismatch') return null;
+  const known = useOpener.getState().trustedSenders.some((s) => s.senderId === data.senderId && s.publicKey === data.signedBy!.publicKey);
+  if (known) return null;
+  return { senderId: data.senderId, senderName: result.envelope.manifest.sender?.name ?? null, publicKey: data.signedBy.publicKey, fingerprint: data.signedBy.fingerprint, addedAt: new Date().toISOString() };
 }
 
 /** Bytes in a base64 or base64url key, or -1 when it is not base64 at all. */

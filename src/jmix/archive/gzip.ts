@@ -58,6 +58,17 @@ export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: numbe
     at += c.length;
   }
   const problems: Problem[] = [];
+  // A second gzip member (`cat a.gz b.gz`) is legal gzip, but tools disagree on it: gzip and this
+  // reader join the members, others stop after the first. Two readings, so the structure fails.
+  if (members > 1) {
+    problems.push({
+      severity: 'error',
+      file: origin,
+      pointer: '',
+      fatal: true,
+      message: `${origin}: the gzip file holds ${members} compressed streams one after another (a second gzip member was appended to the first). Tools that read only the first stream would see other contents than tools that join them, so no check can say which was sent. Ask the sender for the file compressed again, as one stream.`,
+    });
+  }
   // The trailer (CRC-32, size mod 2^32) covers one member; check it when there is just one.
   if (members === 1 && bytes.length >= 18) {
     const t = bytes.length - 8;

@@ -3,6 +3,7 @@
 // (jmix-rs), PAX extended headers (Python, GNU --format=posix), and old v7 archives.
 // Writing is for our own fixtures and tests: it reproduces each producer's layout.
 import type { Problem } from '../types.ts';
+import { printable } from '../paths.ts';
 
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -174,6 +175,7 @@ export class TarParser {
   private pax: Record<string, string> = {};
   private pendingMeta = false;
   private lastEntryName: string | null = null;
+  private dataAfterEnd = false;
 
   constructor(
     private readonly origin: string,
@@ -225,7 +227,28 @@ export class TarParser {
         if (this.skip === 0) this.mode = 'header';
       }
     }
+    if (this.mode === 'ended') this.checkAfterEnd(chunk.subarray(pos));
     if (this.mode === 'ended' || this.mode === 'failed') this.offset += chunk.length - pos;
+  }
+
+  /**
+   * After the end-of-archive blocks only zero padding may follow. Anything else (a second tar
+   * appended, `tar -r` onto a closed archive) is a second reading: this parser stops at the end
+   * blocks, while tools that read on (tar --ignore-zeros, some extractors) would find entries that
+   * nothing here checked. Reported once, as fatal: the structure check fails on it.
+   */
+  private checkAfterEnd(rest: Uint8Array): void {
+    if (this.dataAfterEnd) return;
+    const i = rest.findIndex((b) => b !== 0);
+    if (i === -1) return;
+    this.dataAfterEnd = true;
+    this.problems.push({
+      severity: 'error',
+      file: this.origin,
+      pointer: '',
+      fatal: true,
+      message: `${this.origin}: data follows the end-of-archive blocks (non-zero bytes at byte offset ${this.offset + i}, after entry "${printable(this.lastEntryName ?? '(none)')}"), e.g. a second archive appended. This viewer stops at the end blocks, but tools that read on (tar --ignore-zeros, some extractors) would find entries that no check here covers. Ask the sender for the archive made again.`,
+    });
   }
 
   private onHeader(): void {

@@ -3,6 +3,7 @@
 // Neither records which key signed, so we try the user's keys, then the assertion keys in the manifest.
 import { Base64Error, base64UrlToBytes, bytesToBase64, bytesToBase64Url, constantTimeEqual, utf8Decode, utf8Encode } from './bytes.ts';
 import { fingerprint, signEd25519, verifyEd25519 } from './ed25519.ts';
+import { append } from '../../common/arrays.ts';
 
 export type JwsPart = 'structure' | 'header' | 'payload' | 'signature';
 
@@ -81,7 +82,7 @@ export function jsonDiffPointers(a: unknown, b: unknown, pointer = ''): string[]
     const out: string[] = [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (i >= a.length || i >= b.length) out.push(`${pointer}/${i}`);
-      else out.push(...jsonDiffPointers(a[i], b[i], `${pointer}/${i}`));
+      else append(out, jsonDiffPointers(a[i], b[i], `${pointer}/${i}`));
     }
     return out;
   }
@@ -91,7 +92,7 @@ export function jsonDiffPointers(a: unknown, b: unknown, pointer = ''): string[]
     for (const k of keys) {
       const p = `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (!Object.hasOwn(a, k) || !Object.hasOwn(b, k)) out.push(p);
-      else out.push(...jsonDiffPointers(a[k], b[k], p));
+      else append(out, jsonDiffPointers(a[k], b[k], p));
     }
     return out;
   }
@@ -164,7 +165,8 @@ function pointerList(ps: string[]): string {
 export async function verifyManifestJws(args: {
   jwsText: string;
   manifestBytes: Uint8Array;
-  candidateKeys: { label: string; publicKey: Uint8Array }[];
+  /** `trusted` marks the keys the user gave; the rest (carried in the envelope) prove intactness only. */
+  candidateKeys: { label: string; publicKey: Uint8Array; trusted?: boolean }[];
 }): Promise<JwsCheckResult> {
   let jws: CompactJws;
   try {
@@ -191,10 +193,10 @@ export async function verifyManifestJws(args: {
     label: k.label,
     fingerprint: k.publicKey.length === 32 ? fingerprint(k.publicKey) : `(invalid: ${k.publicKey.length} bytes)`,
   }));
-  let verifiedBy: { label: string; fingerprint: string } | null = null;
+  let verifiedBy: { label: string; fingerprint: string; publicKey: string; trusted: boolean } | null = null;
   for (let i = 0; i < keys.length; i++) {
     if (await verifyEd25519(keys[i]!.publicKey, jws.signingInput, jws.signature)) {
-      verifiedBy = keysTried[i]!;
+      verifiedBy = { ...keysTried[i]!, publicKey: bytesToBase64(keys[i]!.publicKey), trusted: keys[i]!.trusted === true };
       break;
     }
   }
@@ -206,27 +208,31 @@ export async function verifyManifestJws(args: {
     verifiedBy,
     keysTried,
     style: coverage.style,
+    // The signature covers security.payload_hash only where it signed the final manifest holding it.
+    coversPayloadHash: coverage.style === 'rs' || coverage.style === 'reserialised',
     differingPointers: coverage.style === 'php' ? coverage.fields : coverage.style === 'edited' ? coverage.pointers : [],
   };
   const headerText = JSON.stringify(jws.header);
 
   if (!verifiedBy) {
-    if (keys.length === 0) {
+    // jmix-rs records its JWS key nowhere: a JWS whose payload is this manifest is "signed by a key
+    // we were not given", not damage. Only a signed payload that contradicts manifest.json fails.
+    if (coverage.style === 'edited' || coverage.style === 'not-json') {
+      const why = coverage.style === 'edited' ? `manifest.json differs from the signed payload at ${pointerList(coverage.pointers)}` : coverage.why;
       return {
-        status: 'unverifiable',
-        title: 'manifest.jws present, but there is no public key to check it with',
-        detail:
-          `Header ${headerText}. JMIX does not record which key signed manifest.jws and the manifest embeds no assertion keys; supply the signer's Ed25519 public key to check it. ` +
-          'Until then the signature proves nothing.',
+        status: 'fail',
+        title: 'manifest.jws does not match manifest.json',
+        detail: `Header ${headerText}. No key${keys.length ? ` of the ${keys.length} tried` : ''} verifies it, and ${why}: the manifest or its signature was changed after signing.`,
         data,
       };
     }
+    const tried = keys.length ? ` Tried ${keys.length} key(s): ${keysTried.map((k) => `${k.label} (${k.fingerprint})`).join('; ')}.` : '';
     return {
-      status: 'fail',
-      title: 'manifest.jws signature does not verify with any known key',
+      status: 'unverifiable',
+      title: 'manifest.jws is signed by a key you have not given',
       detail:
-        `Header ${headerText}. Tried ${keys.length} key(s): ${keysTried.map((k) => `${k.label} (${k.fingerprint})`).join('; ')}. ` +
-        'Either the manifest.jws was signed by another key (supply it), or the JWS was altered.',
+        `Header ${headerText}. The signed payload is ${coverage.style === 'php' ? "jmix-php's pre-finalisation snapshot of" : ''} this manifest, but JMIX does not record which key signed it${keys.length ? ' and no key we have verifies it' : ''}.${tried} ` +
+        "Paste the sender's Ed25519 public key (got from the sender by another route) to check it. Until then the signature proves nothing.",
       data,
     };
   }
