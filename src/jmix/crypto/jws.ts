@@ -288,3 +288,13 @@ export function signManifestJws(manifest: Uint8Array | string, secret: Uint8Arra
   const signingInput = `${bytesToBase64Url(utf8Encode(HEADERS[style]))}.${bytesToBase64Url(payload)}`;
   return `${signingInput}.${bytesToBase64Url(signEd25519(secret, utf8Encode(signingInput)))}`;
 }
+
+/** The `typ` of a JWS's protected header, read leniently (a dialect fingerprint, not a check); null when unreadable. */
+export function jwsHeaderTyp(jws: string): string | null {
+  try {
+    const h = JSON.parse(utf8Decode(base64UrlToBytes(jws.split('.')[0] ?? ''))) as unknown;
+    return typeof h === 'object' && h !== null && typeof (h as Record<string, unknown>).typ === 'string' ? ((h as Record<string, unknown>).typ as string) : null;
+  } catch {
+    return null;
+  }
+}
