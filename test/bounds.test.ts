@@ -220,3 +220,15 @@ describe('engine errors no limit caught', () => {
     }
   });
 });
+
+describe('input-sized lists never reach the stack', () => {
+  it('200,000 custom tags that are not strings: each schema difference is kept, and the open completes', async () => {
+    const env = await packBase('spec');
+    const m = JSON.parse(new TextDecoder().decode(env.files.find((f) => f.path === 'manifest.json')!.bytes)) as Record<string, any>;
+    m.extensions.custom_tags = Array.from({ length: 200_000 }, (_, i) => i);
+    const r = await open(env, replaceFile(env.files, 'manifest.json', text(JSON.stringify(m))));
+    expect(check(r, 'schema').status).toBe('warn');
+    expect(r.report.problems.length).toBeGreaterThan(1000);
+    expect(JSON.stringify(r.report.checks)).not.toMatch(RAW_ENGINE_ERRORS);
+  });
+});

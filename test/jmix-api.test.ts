@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeUrl, manifestUrl, parseApiLink } from '../src/ui/jmix-api.ts';
-import { LinkError } from '../src/ui/link.ts';
+import { envelopeUrl, manifestUrl } from '../src/ui/jmix-api.ts';
+import { LinkError, parseLinkFragment } from '../src/ui/link-fragment.ts';
 
 const PAGE = 'https://viewer.example/a/b/';
+
+/** The `#api=` link the one fragment parser reads, or null (test/link-fragment.test.ts covers the rest). */
+function parseApiLink(hash: string, pageUrl: string) {
+  const link = parseLinkFragment(hash, pageUrl);
+  return link?.kind === 'api' ? link.link : null;
+}
 
 describe('parseApiLink', () => {
   it('reads #api={base}&id={id} and builds harmony routes', () => {

@@ -12,7 +12,15 @@ function escapePdfText(s: string): string {
   return out;
 }
 
-export function syntheticPdfReport(lines: string[]): Uint8Array {
+export interface PdfReportOptions {
+  /**
+   * JavaScript run when the document opens (an /OpenAction of type /JavaScript), for testing that
+   * the viewer never runs a PDF's script. Without it the output is the plain report, byte for byte.
+   */
+  openActionJs?: string;
+}
+
+export function syntheticPdfReport(lines: string[], options: PdfReportOptions = {}): Uint8Array {
   const ops: string[] = ['BT', '/F1 16 Tf', '72 770 Td', '20 TL'];
   lines.forEach((line, i) => {
     if (i === 1) ops.push('/F1 11 Tf', '15 TL');
@@ -20,12 +28,14 @@ export function syntheticPdfReport(lines: string[]): Uint8Array {
   });
   ops.push('ET');
   const content = ops.join('\n');
+  const js = options.openActionJs;
   const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
+    js === undefined ? '<< /Type /Catalog /Pages 2 0 R >>' : '<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    ...(js === undefined ? [] : [`<< /Type /Action /S /JavaScript /JS (${escapePdfText(js)}) >>`]),
   ];
   // Binary-comment line after the header marks the file as binary for transfer tools.
   let pdf = '%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n';

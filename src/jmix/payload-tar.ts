@@ -11,6 +11,7 @@ import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
 import { readTar, type TarEntry } from './archive/tar.ts';
 import { directoryWithDataMessage, findNameConflict, nameConflictMessage } from './archive/names.ts';
+import { append } from '../common/arrays.ts';
 
 export type PayloadTarLayout = 'payload-prefix' | 'dot-root' | 'files-only';
 
@@ -34,11 +35,11 @@ export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): Paylo
   // No producer gzips the payload tar, but sniffing costs nothing (INTEROP §9).
   if (isGzip(bytes)) {
     const gunzipped = gunzipLimited(bytes, origin);
-    problems.push(...gunzipped.problems);
+    append(problems, gunzipped.problems);
     bytes = gunzipped.data;
   }
   const tar = readTar(bytes, origin);
-  problems.push(...tar.problems);
+  append(problems, tar.problems);
   const collected = collectPayloadFiles(tar.entries, origin);
   return { ...collected, problems: [...problems, ...collected.problems] };
 }

@@ -8,6 +8,7 @@ import { gunzipLimited, isGzip } from './archive/gzip.ts';
 import { isValidTarHeader, readTar, type TarEntry } from './archive/tar.ts';
 import { isZip, LAZY_ZIP_BYTES, readZip, readZipBlob } from './archive/zip.ts';
 import { directoryWithDataError, refuseNameConflicts } from './archive/names.ts';
+import { append } from '../common/arrays.ts';
 
 export interface SourceContents {
   kind: CarrierKind;
@@ -108,7 +109,7 @@ function tarEntriesToFiles(entries: TarEntry[], origin: string, problems: Proble
 
 function readTarCarrier(tarBytes: Uint8Array, origin: string, problems: Problem[]): EntryFile[] {
   const tar = readTar(tarBytes, origin);
-  problems.push(...tar.problems);
+  append(problems, tar.problems);
   return tarEntriesToFiles(tar.entries, origin, problems);
 }
 
@@ -125,7 +126,7 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal, l
     });
     // A crafted file list (or a folder copied from a case-sensitive disk) can hold name twins too.
     refuseNameConflicts(source.files.map((f) => ({ name: f.path, kind: 'file' })), name);
-    problems.push(...duplicateProblems(files, name));
+    append(problems, duplicateProblems(files, name));
     return { kind: 'folder', name, files: firstOfEach(files), problems };
   }
 
@@ -134,8 +135,8 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal, l
     const head = new Uint8Array(await blob.slice(0, 4).arrayBuffer());
     if (blob.size >= lazyZipAbove && isZip(head)) {
       const zip = await readZipBlob(blob, `zip:${name}`);
-      problems.push(...zip.problems);
-      problems.push(...duplicateProblems(zip.files, `zip:${name}`));
+      append(problems, zip.problems);
+      append(problems, duplicateProblems(zip.files, `zip:${name}`));
       return { kind: 'zip', name, files: firstOfEach(zip.files), problems };
     }
     // Small archives (and tar, which has no index to read lazily) are read whole.
@@ -147,13 +148,13 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal, l
   if (isZip(bytes)) {
     kind = 'zip';
     const zip = readZip(bytes, `zip:${name}`);
-    problems.push(...zip.problems);
+    append(problems, zip.problems);
     files = zip.files;
   } else if (isGzip(bytes)) {
     kind = 'tar.gz';
     const origin = `tar:${name}`;
     const gunzipped = gunzipLimited(bytes, origin);
-    problems.push(...gunzipped.problems);
+    append(problems, gunzipped.problems);
     throwIfAborted(signal);
     if (!isTar(gunzipped.data)) {
       throw notAnArchive(name, bytes, `is gzip-compressed, but what is inside is not a tar archive (it ${describeStart(gunzipped.data)})`);
@@ -167,7 +168,7 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal, l
   }
   throwIfAborted(signal);
   const origin = kind === 'zip' ? `zip:${name}` : `tar:${name}`;
-  problems.push(...duplicateProblems(files, origin));
+  append(problems, duplicateProblems(files, origin));
   return { kind, name, files: firstOfEach(files), problems };
 }
 

@@ -7,6 +7,7 @@ import type { Problem } from '../jmix/types.ts';
 import { formatBytes } from './format.ts';
 import { envelopeUrl, fetchApiManifest, type ApiLink } from './jmix-api.ts';
 import { ProgressPanel } from './ProgressPanel.tsx';
+import { Shown } from './safe-text.ts';
 import { useOpener } from './store.ts';
 import './start.css';
 
@@ -76,32 +77,46 @@ export default function ApiPanel({ link }: { link: ApiLink }) {
         <h2 id="api-heading">Envelope on a JMIX server</h2>
         <dl className="api-facts">
           <dt>Server</dt>
-          <dd>{link.base}</dd>
+          <dd>
+            <Shown text={link.base} />
+          </dd>
           <dt>Requested id</dt>
-          <dd>{link.id}</dd>
+          <dd>
+            <Shown text={link.id} />
+          </dd>
         </dl>
         {lookup.state === 'loading' && <p aria-live="polite">Asking the server about the envelope…</p>}
         {lookup.state === 'ok' && (
           <dl className="api-facts" aria-label="Envelope details">
             <dt>Sender</dt>
-            <dd>{lookup.details.sender}</dd>
+            <dd>
+              <Shown text={lookup.details.sender} />
+            </dd>
             <dt>Envelope id</dt>
-            <dd>{lookup.details.envelopeId}</dd>
+            <dd>
+              <Shown text={lookup.details.envelopeId} />
+            </dd>
             <dt>Created</dt>
-            <dd>{lookup.details.created}</dd>
+            <dd>
+              <Shown text={lookup.details.created} />
+            </dd>
             <dt>Size</dt>
             <dd>{lookup.details.size !== null ? formatBytes(lookup.details.size) : 'Not given by the server'}</dd>
           </dl>
         )}
         {lookup.state === 'error' && (
           <div className="error-box" role="alert" aria-label="Server answer">
-            <p>{lookup.message}</p>
+            <p>
+              <Shown text={lookup.message} />
+            </p>
           </div>
         )}
         {error && (
           <div className="error-box" role="alert" aria-label="Download problem">
             <h3>The envelope could not be downloaded or opened</h3>
-            <p>{error}</p>
+            <p>
+              <Shown text={error} />
+            </p>
           </div>
         )}
         <div className="api-token">

@@ -3,8 +3,7 @@ import { lazy, Suspense, useEffect, type DragEvent } from 'react';
 import { pickedFromDataTransfer, sourceFromPicked } from './dropped-files.ts';
 import { EnvelopeView } from './EnvelopeView.tsx';
 import { ScreenBoundary } from './ErrorBoundary.tsx';
-import { parseApiLink } from './jmix-api.ts';
-import { LinkError, takeEnvelopeLink } from './link.ts';
+import { LinkError, takeLinkFromAddress } from './link.ts';
 import { ProgressPanel } from './ProgressPanel.tsx';
 import { StartScreen } from './StartScreen.tsx';
 import { useOpener } from './store.ts';
@@ -20,19 +19,15 @@ function openFromAddressBar(): void {
   const hash = location.hash;
   if (!hash || hash === lastLinkHandled) return;
   try {
-    const api = parseApiLink(hash, location.href);
-    if (api) {
-      lastLinkHandled = hash;
-      useOpener.getState().showApiLink(api);
-      return;
-    }
-    const link = takeEnvelopeLink();
+    // Takes any key out of the address before reading the rest, so a refused link leaves none behind.
+    const link = takeLinkFromAddress();
+    if (link?.kind === 'api') useOpener.getState().showApiLink(link.link);
+    else if (link?.kind === 'src') void useOpener.getState().openLink(link.link);
+  } catch (e) {
+    useOpener.getState().failed(e instanceof LinkError ? e.message : String(e));
+  } finally {
     // Remember the fragment as it now reads (key removed), so StrictMode or hashchange do not reopen it.
     lastLinkHandled = location.hash;
-    if (link) void useOpener.getState().openLink(link);
-  } catch (e) {
-    lastLinkHandled = location.hash;
-    useOpener.getState().failed(e instanceof LinkError ? e.message : String(e));
   }
 }
 

@@ -8,6 +8,7 @@ import { personNameText } from './format.ts';
 import { KeyPrompt } from './KeyPrompt.tsx';
 import { PayloadFiles, reportPdfPath, SaveStudyButton } from './PayloadFiles.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
+import { Shown } from './safe-text.ts';
 import { useOpener } from './store.ts';
 import { AuditDetails, envelopePatient, EnvelopeDetails, PatientDetails, PeopleDetails, StudyDetails } from './Summary.tsx';
 import { checkCounts, TrustChecks, VerdictBar } from './TrustPanel.tsx';
@@ -29,20 +30,24 @@ function PatientLine({ result }: { result: OpenResult }) {
   }
   return (
     <p className="env-header__patient" aria-label="Patient">
-      {name && <span className="env-header__name">{name}</span>}
+      {name && (
+        <span className="env-header__name">
+          <Shown text={name} />
+        </span>
+      )}
       {dob && (
         <span>
-          <span className="env-header__key">born</span> {dob}
+          <span className="env-header__key">born</span> <Shown text={dob} />
         </span>
       )}
       {sex && (
         <span>
-          <span className="env-header__key">sex</span> {sex}
+          <span className="env-header__key">sex</span> <Shown text={sex} />
         </span>
       )}
       {id && (
         <span>
-          <span className="env-header__key">ID</span> {id}
+          <span className="env-header__key">ID</span> <Shown text={id} />
         </span>
       )}
     </p>
@@ -123,11 +128,14 @@ export function EnvelopeView() {
   );
 
   return (
-    <main className={`envelope ${withViewer ? 'envelope--viewer' : 'envelope--details'}`}>
+    <main className={`envelope ${withViewer ? 'envelope--viewer' : 'envelope--details'}`} aria-busy={busy}>
       <header className="env-header">
         <div className="env-header__who">
           <h1 ref={heading} tabIndex={-1}>
-            Envelope <span className="mono">{envelope.id ?? envelope.carrier.name}</span>
+            Envelope{' '}
+            <span className="mono">
+              <Shown text={envelope.id ?? envelope.carrier.name} />
+            </span>
           </h1>
           <PatientLine result={result} />
         </div>
@@ -138,10 +146,18 @@ export function EnvelopeView() {
           </button>
         </div>
       </header>
-      <VerdictBar report={report} onShowChecks={showChecks} />
+      <VerdictBar report={report} result={result} onShowChecks={showChecks} />
+      {report.coverage.uncoveredFiles.length > 0 && (
+        <p className="not-covered env-alert" role="note">
+          {report.coverage.uncoveredFiles.length === envelope.payload.length
+            ? 'No check covers the payload files (images and report included)'
+            : `${report.coverage.uncoveredFiles.length} of the ${envelope.payload.length} payload files are not covered by any check`}
+          : what is shown may not be what the sender sent. The files are listed under Trust checks.
+        </p>
+      )}
       {error && (
         <p role="alert" className="key-error env-alert">
-          {error}
+          <Shown text={error} />
         </p>
       )}
       {busy && <ProgressPanel inline />}

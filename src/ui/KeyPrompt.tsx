@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { keyFromFileBytes } from './key-file.ts';
+import { Shown } from './safe-text.ts';
 import { useOpener } from './store.ts';
 
 export function KeyPrompt() {
@@ -48,7 +49,7 @@ export function KeyPrompt() {
         {keyMessage && (
           <p id={errorId} className="key-error" role="alert">
             <span aria-hidden="true">✗ </span>
-            {keyMessage}
+            <Shown text={keyMessage} />
           </p>
         )}
         <div className="actions">

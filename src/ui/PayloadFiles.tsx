@@ -5,6 +5,7 @@ import type { PayloadFile } from '../jmix/types.ts';
 import { safeFileName, saveBlob, saveBytes } from './download.ts';
 import { formatBytes } from './format.ts';
 import { baseName, PdfReport } from './PdfReport.tsx';
+import { downloadName, escapeBidi, Shown } from './safe-text.ts';
 
 /** The report PDF: the one the envelope names, else the first PDF under files/. */
 export function reportPdfPath(result: OpenResult): string | null {
@@ -53,7 +54,7 @@ export function SaveStudyButton({ result }: { result: OpenResult }) {
       {saving && <span aria-live="polite">Preparing the zip…</span>}
       {saveError && (
         <p role="alert" className="key-error">
-          {saveError}
+          <Shown text={saveError} />
         </p>
       )}
     </>
@@ -69,10 +70,11 @@ export function PayloadFiles({ result, showReport }: { result: OpenResult; showR
   const pdfPath = useMemo(() => reportPdfPath(result), [result]);
   const others = useMemo(() => otherFiles(result).filter((f) => f.path !== pdfPath), [result, pdfPath]);
   const pdf = envelope.payload.find((f) => f.path === pdfPath) ?? null;
+  const uncovered = useMemo(() => new Set(result.report.coverage.uncoveredFiles), [result]);
 
   const downloadOne = async (f: PayloadFile) => {
     const bytes = await f.bytes();
-    saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), baseName(f.path));
+    saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), downloadName(baseName(f.path), 'file'));
   };
 
   return (
@@ -86,6 +88,7 @@ export function PayloadFiles({ result, showReport }: { result: OpenResult; showR
             {envelope.payload.length} files, {formatBytes(envelope.payload.reduce((n, f) => n + f.size, 0))} in all. "Save decrypted study" at
             the top saves them all as one zip.
           </p>
+          {pdf && uncovered.has(pdf.path) && <p className="not-covered">The report below is not covered by any check: it may not be what the sender sent.</p>}
           {pdf ? showReport && <PdfReport file={pdf} /> : <p className="muted">The envelope holds no PDF report.</p>}
           {others.length > 0 && (
             <>
@@ -93,8 +96,16 @@ export function PayloadFiles({ result, showReport }: { result: OpenResult; showR
               <ul className="file-list">
                 {others.map((f) => (
                   <li key={f.path}>
-                    <span className="file-list__path">{f.path}</span> <span className="muted">{formatBytes(f.size)}</span>{' '}
-                    <button type="button" aria-label={`Download ${f.path}`} onClick={() => void downloadOne(f)}>
+                    <span className="file-list__path">
+                      <Shown text={f.path} />
+                    </span>{' '}
+                    <span className="muted">{formatBytes(f.size)}</span>{' '}
+                    {uncovered.has(f.path) && (
+                      <>
+                        <strong className="not-covered">not covered by any check</strong>{' '}
+                      </>
+                    )}
+                    <button type="button" aria-label={`Download ${escapeBidi(f.path)}`} onClick={() => void downloadOne(f)}>
                       Download
                     </button>
                   </li>

@@ -1,9 +1,11 @@
 // The report PDF, drawn by pdf.js into a canvas: pixels only, no PDF script, no browser PDF plugin
-// (which Chromium will not run in a sandboxed frame). The original stays one click away.
+// (which Chromium will not run in a sandboxed frame). The original can only be downloaded: opened in
+// a tab it would be the browser's own PDF viewer's, which runs the PDF's JavaScript.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { PayloadFile } from '../jmix/types.ts';
 import { saveBlob } from './download.ts';
 import type { PdfHandle } from './pdf-pages.ts';
+import { downloadName, escapeBidi, Shown } from './safe-text.ts';
 
 export function baseName(path: string): string {
   return path.split('/').pop() || path;
@@ -24,7 +26,8 @@ type LoadState = { kind: 'loading' } | { kind: 'ready'; doc: PdfHandle } | { kin
 export function PdfReport({ file }: { file: PayloadFile }) {
   const name = baseName(file.path);
   const headingId = useId();
-  const [blob, setBlob] = useState<{ blob: Blob; url: string } | null>(null);
+  // The bytes for "Download report": no standing URL to them, so nothing can navigate to the PDF.
+  const [original, setOriginal] = useState<Blob | null>(null);
   const [state, setState] = useState<LoadState>({ kind: 'loading' });
   const [page, setPage] = useState(1);
   const [pageText, setPageText] = useState<string | null>(null);
@@ -34,17 +37,16 @@ export function PdfReport({ file }: { file: PayloadFile }) {
 
   useEffect(() => {
     let live = true;
-    let url: string | null = null;
     let doc: PdfHandle | null = null;
     setState({ kind: 'loading' });
     setPage(1);
+    setOriginal(null);
     void (async () => {
       try {
         const bytes = await file.bytes();
         if (!live) return;
-        const b = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
-        url = URL.createObjectURL(b);
-        setBlob({ blob: b, url });
+        // octet-stream: even a blob: URL of it would download, never open in a PDF viewer.
+        setOriginal(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
         const { openPdf } = await import('./pdf-pages.ts');
         const opened = await openPdf(bytes);
         if (!live) {
@@ -59,7 +61,6 @@ export function PdfReport({ file }: { file: PayloadFile }) {
     })();
     return () => {
       live = false;
-      if (url) URL.revokeObjectURL(url);
       void doc?.destroy();
     };
   }, [file]);
@@ -103,19 +104,16 @@ export function PdfReport({ file }: { file: PayloadFile }) {
 
   return (
     <section className="pdf-report" aria-labelledby={headingId}>
-      <h3 id={headingId}>Report: {name}</h3>
+      <h3 id={headingId}>
+        Report: <Shown text={name} />
+      </h3>
       <div className="actions pdf-report__actions">
-        <button type="button" disabled={!blob} onClick={() => blob && saveBlob(blob.blob, name)}>
+        <button type="button" disabled={!original} onClick={() => original && saveBlob(original, downloadName(name, 'report.pdf'))}>
           Download report
         </button>
-        {blob && (
-          <a href={blob.url} target="_blank" rel="noopener noreferrer">
-            Open the original in a new tab
-          </a>
-        )}
       </div>
       {pageCount > 1 && (
-        <nav className="pdf-report__pager" aria-label={`Pages of ${name}`}>
+        <nav className="pdf-report__pager" aria-label={`Pages of ${escapeBidi(name)}`}>
           <button type="button" disabled={page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>
             <span aria-hidden="true">‹ </span>Previous page
           </button>
@@ -129,7 +127,7 @@ export function PdfReport({ file }: { file: PayloadFile }) {
       )}
       {state.kind === 'error' ? (
         <p role="alert" className="key-error">
-          The report could not be displayed here ({state.message}). Use "Download report" or open the original in a new tab.
+          The report could not be displayed here (<Shown text={state.message} />). Use "Download report" to read it in a PDF reader.
         </p>
       ) : (
         <div ref={frameRef} className="pdf-report__page" aria-busy={!drawn}>
@@ -138,7 +136,7 @@ export function PdfReport({ file }: { file: PayloadFile }) {
             ref={canvasRef}
             className="pdf-report__canvas"
             role="img"
-            aria-label={`Page ${page}${pageCount > 1 ? ` of ${pageCount}` : ''} of ${name}`}
+            aria-label={`Page ${page}${pageCount > 1 ? ` of ${pageCount}` : ''} of ${escapeBidi(name)}`}
             data-rendered={drawn ? 'true' : 'false'}
             hidden={state.kind !== 'ready'}
           />

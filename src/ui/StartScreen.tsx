@@ -1,5 +1,6 @@
 import { useRef, type ChangeEvent } from 'react';
 import { DemoList } from './DemoList.tsx';
+import { Shown } from './safe-text.ts';
 import './start.css';
 import { directoryPicker, isAbortError, pickedFromDirectoryHandle, pickedFromFileList, sourceFromPicked, type PickedFile } from './dropped-files.ts';
 import { useOpener } from './store.ts';
@@ -45,7 +46,9 @@ export function StartScreen({ error }: { error: string | null }) {
       {error && (
         <div className="error-box" role="alert">
           <h2>The envelope could not be opened</h2>
-          <p>{error}</p>
+          <p>
+            <Shown text={error} />
+          </p>
         </div>
       )}
       <div className="drop-zone">

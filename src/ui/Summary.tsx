@@ -1,15 +1,19 @@
-// Who sent what, about whom. Every string here comes from the envelope and is rendered as text.
+// Who sent what, about whom. Every string here comes from the envelope and is rendered as text,
+// through <Shown> (bidi controls shown, not obeyed).
 import type { ReactNode } from 'react';
 import type { OpenResult } from '../jmix/api.ts';
 import type { AuditEntry, Entity, Patient } from '../jmix/types.ts';
 import { contactText, identifierLabel, personNameText } from './format.ts';
+import { Shown } from './safe-text.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   if (children === null || children === undefined || children === '') return null;
   return (
     <>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
+      <dt>
+        <Shown text={label} />
+      </dt>
+      <dd>{typeof children === 'string' ? <Shown text={children} /> : children}</dd>
     </>
   );
 }
@@ -68,15 +72,19 @@ function AuditTimeline({ audit }: { audit: AuditEntry[] }) {
     <ol className="timeline">
       {audit.map((entry, i) => (
         <li key={i}>
-          <strong>{entry.event}</strong>
+          <strong>
+            <Shown text={entry.event} />
+          </strong>
           {entry.timestamp && (
             <>
               {' '}
-              <time dateTime={entry.timestamp}>{entry.timestamp}</time>
+              <time dateTime={entry.timestamp}>
+                <Shown text={entry.timestamp} />
+              </time>
             </>
           )}
-          {who(entry.by) && <> · by {who(entry.by)}</>}
-          {who(entry.to) && <> · to {who(entry.to)}</>}
+          {who(entry.by) && <> · by <Shown text={who(entry.by)} /></>}
+          {who(entry.to) && <> · to <Shown text={who(entry.to)} /></>}
           {entry.assertion && <> · signed</>}
         </li>
       ))}
@@ -103,9 +111,15 @@ function SeriesList({ result }: { result: OpenResult }) {
             {dicom.studies.flatMap((study) =>
               study.series.map((s) => (
                 <tr key={`${study.studyUid}/${s.seriesUid}`}>
-                  <td>{s.modality ?? '—'}</td>
-                  <td>{s.bodyPart ?? '—'}</td>
-                  <td>{s.description ?? '—'}</td>
+                  <td>
+                    <Shown text={s.modality ?? '—'} />
+                  </td>
+                  <td>
+                    <Shown text={s.bodyPart ?? '—'} />
+                  </td>
+                  <td>
+                    <Shown text={s.description ?? '—'} />
+                  </td>
                   <td>
                     {s.instances.length}
                     {s.frames.length !== s.instances.length && <> ({s.frames.length} frames)</>}
@@ -126,7 +140,7 @@ function SeriesList({ result }: { result: OpenResult }) {
         <ul>
           {claims.map((s, i) => (
             <li key={i}>
-              {[s.modality, s.bodyPart, s.description].filter(Boolean).join(' · ') || 'Series'}
+              <Shown text={[s.modality, s.bodyPart, s.description].filter(Boolean).join(' · ') || 'Series'} />
               {s.instanceCount !== null && <> — {s.instanceCount} images</>}
             </li>
           ))}
@@ -142,7 +156,9 @@ function TagList({ items }: { items: string[] }) {
   return (
     <ul className="tags">
       {items.map((t, i) => (
-        <li key={i}>{t}</li>
+        <li key={i}>
+          <Shown text={t} />
+        </li>
       ))}
     </ul>
   );

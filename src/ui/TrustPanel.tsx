@@ -5,6 +5,7 @@ import type { Check, CheckStatus, Coverage, VerificationReport } from '../jmix/t
 import { safeFileName, saveBlob } from './download.ts';
 import { STATUS_ICON, STATUS_TEXT, verdictAdvice, verdictSentence } from './format.ts';
 import { useState } from 'react';
+import { Shown, escapeBidi } from './safe-text.ts';
 import { senderToTrust, useOpener } from './store.ts';
 
 const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✗' } as const;
@@ -61,10 +62,14 @@ function CheckItem({ check }: { check: Check }) {
           <span className={`badge badge--${check.status}`}>
             <span aria-hidden="true">{STATUS_ICON[check.status]}</span> {STATUS_TEXT[check.status]}
           </span>{' '}
-          <span className="check__title">{check.title}</span>
+          <span className="check__title">
+            <Shown text={check.title} />
+          </span>
         </summary>
         <p className="check__id muted">Check: {check.id}</p>
-        <pre className="check__detail">{check.detail}</pre>
+        <pre className="check__detail">
+          <Shown text={check.detail} />
+        </pre>
       </details>
     </li>
   );
@@ -95,7 +100,11 @@ export function TrustChecks({ report }: { report: VerificationReport }) {
           <ul>
             {report.problems.map((p, i) => (
               <li key={i}>
-                <strong>{p.severity}</strong>: {p.message} <span className="muted">({p.file}{p.pointer ? ` ${p.pointer}` : ''})</span>
+                <strong>{p.severity}</strong>: <Shown text={p.message} />{' '}
+                <span className="muted">
+                  (<Shown text={p.file} />
+                  {p.pointer ? <> <Shown text={p.pointer} /></> : ''})
+                </span>
               </li>
             ))}
           </ul>
@@ -138,7 +147,11 @@ function TrustedKeyForm() {
       <button type="submit" disabled={!value.trim()}>
         Check with this key
       </button>
-      {message && <p role="alert">{message}</p>}
+      {message && (
+        <p role="alert">
+          <Shown text={message} />
+        </p>
+      )}
       {trusted.length > 0 && <p className="hint">{trusted.length} trusted key(s) in use for this session.</p>}
     </form>
   );
@@ -165,11 +178,15 @@ function TrustSenderButton({ result }: { result: OpenResult }) {
       {asking && (
         <div id="trust-sender-confirm" role="group" aria-labelledby="trust-sender-question" className="trust-sender__confirm">
           <p id="trust-sender-question">
-            Remember key <code className="trust-sender__fp">{candidate.fingerprint}</code> for {who} <span className="muted">({candidate.senderId})</span> on this device? Compare it
-            with the fingerprint {who} gave you. Later envelopes naming {candidate.senderId} but signed by any other key will be flagged.
+            Remember key <code className="trust-sender__fp">{candidate.fingerprint}</code> for <Shown text={who} />{' '}
+            <span className="muted">
+              (<Shown text={candidate.senderId} />)
+            </span>{' '}
+            on this device? Compare it with the fingerprint <Shown text={who} /> gave you. Later envelopes naming <Shown text={candidate.senderId} /> but signed by any
+            other key will be flagged.
           </p>
           <button type="button" className="primary" disabled={busy} onClick={() => void trustSender().then(() => setAsking(false))}>
-            Remember this key for {who}
+            Remember this key for <Shown text={who} />
           </button>{' '}
           <button type="button" onClick={() => setAsking(false)}>
             Cancel
@@ -204,7 +221,9 @@ function CoverageList({ coverage }: { coverage: Coverage }) {
           <summary>Files not covered by any check ({coverage.uncoveredFiles.length})</summary>
           <ul className="file-list">
             {coverage.uncoveredFiles.slice(0, 200).map((p) => (
-              <li key={p}>{p}</li>
+              <li key={p}>
+                <Shown text={p} />
+              </li>
             ))}
           </ul>
           {coverage.uncoveredFiles.length > 200 && <p className="muted">…and {coverage.uncoveredFiles.length - 200} more.</p>}
@@ -225,9 +244,18 @@ function TrustedSenders() {
       <ul>
         {senders.map((s) => (
           <li key={s.senderId}>
-            {s.senderName ? `${s.senderName} ` : ''}
-            <span className="muted">({s.senderId})</span> <code>{s.fingerprint}</code>{' '}
-            <button type="button" onClick={() => void forget(s.senderId)} aria-label={`Forget the key for ${s.senderName ?? s.senderId}`}>
+            {s.senderName ? (
+              <>
+                <Shown text={s.senderName} />{' '}
+              </>
+            ) : (
+              ''
+            )}
+            <span className="muted">
+              (<Shown text={s.senderId} />)
+            </span>{' '}
+            <code>{s.fingerprint}</code>{' '}
+            <button type="button" onClick={() => void forget(s.senderId)} aria-label={`Forget the key for ${escapeBidi(s.senderName ?? s.senderId)}`}>
               Forget
             </button>
           </li>

@@ -3,6 +3,7 @@ import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, 
 import type { OpenResult } from '../jmix/api.ts';
 import type { DicomStudy } from '../dicom/types.ts';
 import { personNameText } from './format.ts';
+import { Shown } from './safe-text.ts';
 import { useOpener } from './store.ts';
 import type { ReadPayloadFile } from '../viewer/cornerstone.ts';
 
@@ -26,7 +27,7 @@ class ViewerBoundary extends Component<{ children: ReactNode }, { error: string 
     if (this.state.error) {
       return (
         <p role="alert" className="key-error viewer-slot__note">
-          The images could not be displayed: {this.state.error}. The files can still be saved with "Save decrypted study".
+          The images could not be displayed: <Shown text={this.state.error} />. The files can still be saved with "Save decrypted study".
         </p>
       );
     }

@@ -4,21 +4,14 @@
 // widen (the browser enforces every policy), so this one adds `connect-src 'self' blob: <link origin>`
 // on top. A link to another origin opened later (a new #src= / #api= typed into the address bar)
 // reloads the page, so the policy is rebuilt for that origin before anything is fetched.
-import { parseApiLink } from './jmix-api.ts';
-import { parseEnvelopeLink } from './link.ts';
+// The link is read by the same parser the app uses (link-fragment.ts, pure and import-free, so this
+// module stays first and small): an address the app would refuse gets no origin here either.
+import { linkTargetOrigin } from './link-fragment.ts';
 
 /** The origin a `#src=` or `#api=` fragment names, when it is not this page's own; else null. */
 export function linkOrigin(hash: string, pageUrl: string): string | null {
-  let target: string | null = null;
-  try {
-    target = parseApiLink(hash, pageUrl)?.base ?? parseEnvelopeLink(hash, pageUrl)?.src ?? null;
-  } catch {
-    // An unusable link is reported by the app; it gets no origin.
-    return null;
-  }
-  if (!target) return null;
-  const origin = new URL(target).origin;
-  return origin === new URL(pageUrl).origin ? null : origin;
+  const origin = linkTargetOrigin(hash, pageUrl);
+  return origin === null || origin === new URL(pageUrl).origin ? null : origin;
 }
 
 /**

@@ -1,15 +1,14 @@
 // Retrieval from a JMIX API as harmony serves it: `#api={base}&id={id}` names
 // GET {base}/api/jmix/{id}/manifest (JSON) and GET {base}/api/jmix/{id} (application/zip).
 // The optional bearer token is typed by the user, passed in by the caller and never kept here.
+// The link itself is read by the one fragment parser (link-fragment.ts), which refuses an id that
+// could smuggle anything (a key above all) into the request path.
 import { CancelledError } from '../jmix/api.ts';
-import { decodeParam, LinkError, readBodyWithProgress } from './link.ts';
+import type { ApiLink } from './link-fragment.ts';
+import { fetchFromLink, LinkedFetchError, readBodyWithProgress } from './link.ts';
 import type { DownloadProgress } from './link.ts';
 
-export interface ApiLink {
-  /** Absolute http(s) base URL, without a trailing slash (the `{prefix}` harmony registers routes under). */
-  base: string;
-  id: string;
-}
+export type { ApiLink } from './link-fragment.ts';
 
 /** A failure the user can act on; `status` is the HTTP status, or 0 when no answer could be read. */
 export class ApiError extends Error {
@@ -19,46 +18,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = status;
   }
-}
-
-
-/**
- * Parse `#api={base}&id={id}` (either order). The base may be relative (a same-origin proxy) and may
- * itself contain '&', so the id is the last `&id=`. Null when the fragment is not an API link.
- */
-export function parseApiLink(hash: string, pageUrl: string): ApiLink | null {
-  const frag = hash.replace(/^#/, '');
-  let baseText: string;
-  let idText: string;
-  const idFirst = /^id=([^&]*)&api=(.*)$/s.exec(frag);
-  if (idFirst) {
-    idText = idFirst[1] ?? '';
-    baseText = idFirst[2] ?? '';
-  } else if (frag.startsWith('api=')) {
-    const rest = frag.slice(4);
-    const at = rest.lastIndexOf('&id=');
-    if (at < 0) throw new LinkError('The link has "#api=" but no "&id=": it must name the envelope, as in #api=https://host/jmix&id=<envelope id>.');
-    baseText = rest.slice(0, at);
-    idText = rest.slice(at + 4);
-  } else {
-    return null;
-  }
-  const baseRaw = decodeParam(baseText).trim();
-  const id = decodeParam(idText).trim();
-  if (!baseRaw) throw new LinkError('The link has "#api=" but no server address after it.');
-  if (!id) throw new LinkError('The link has "&id=" but no envelope id after it.');
-  let url: URL;
-  try {
-    url = new URL(baseRaw, pageUrl);
-  } catch {
-    throw new LinkError(`The link's API address "${baseRaw}" is not a valid URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new LinkError(`The link's API address uses "${url.protocol}", but only http: and https: servers can be asked.`);
-  }
-  url.hash = '';
-  url.search = '';
-  return { base: url.href.replace(/\/+$/, ''), id };
 }
 
 export function envelopeUrl(link: ApiLink): string {
@@ -83,8 +42,16 @@ function requestInit(token: string, signal?: AbortSignal, method = 'GET'): Reque
 }
 
 function unreachable(link: ApiLink, cause: unknown): ApiError {
+  if (cause instanceof LinkedFetchError && cause.failure.kind === 'redirected') {
+    return new ApiError(
+      `The server at ${cause.origin} sent the request on to ${cause.failure.to ?? 'another address'}, and this page talks only to the server the link names. ` +
+        `Ask the sender for the envelope's direct address, or download it yourself from ${envelopeUrl(link)} and drop the zip here.`,
+      0,
+    );
+  }
+  const detail = cause instanceof LinkedFetchError && cause.failure.kind === 'unreachable' ? cause.failure.detail : cause instanceof Error ? cause.message : String(cause);
   return new ApiError(
-    `Could not read an answer from ${link.base} (${cause instanceof Error ? cause.message : String(cause)}). ` +
+    `Could not read an answer from ${link.base} (${detail}). ` +
       'Either the server could not be reached, or it did not allow this page to read its answer (CORS): harmony sets no CORS ' +
       'headers on its JMIX routes, so this page must be served from the same origin as the API, or through a proxy that adds them. ' +
       `You can also download the envelope yourself from ${envelopeUrl(link)} and drop the zip here.`,
@@ -127,9 +94,9 @@ export async function fetchApiManifest(link: ApiLink, token: string, signal?: Ab
   const url = manifestUrl(link);
   let response: Response;
   try {
-    response = await fetch(url, requestInit(token, signal));
+    response = await fetchFromLink(url, requestInit(token, signal));
   } catch (e) {
-    if (signal?.aborted) throw new CancelledError();
+    if (e instanceof CancelledError) throw e;
     throw unreachable(link, e);
   }
   if (!response.ok) throw statusError(link, url, response, token);
@@ -170,9 +137,9 @@ export async function downloadApiEnvelope(
   const url = envelopeUrl(link);
   let response: Response;
   try {
-    response = await fetch(url, requestInit(token, opts.signal));
+    response = await fetchFromLink(url, requestInit(token, opts.signal));
   } catch (e) {
-    if (opts.signal?.aborted) throw new CancelledError();
+    if (e instanceof CancelledError) throw e;
     throw unreachable(link, e);
   }
   if (!response.ok) throw statusError(link, url, response, token);

@@ -1,27 +1,13 @@
-// Opening from a link: `#src=<url>&key=<base64url>`. The fragment never reaches any server; the key
-// is read once, then removed from the address bar so it does not linger in history or screenshots.
+// Opening from a link: `#src=<url>&key=<base64url>` (or `#api=`, see jmix-api.ts). The fragment never
+// reaches any server; any key in it is removed from the address bar before the link is even parsed,
+// so it does not linger in history or screenshots, whatever is wrong with the rest of the link.
 import { CancelledError } from '../jmix/api.ts';
+import { addressWithoutKey, LinkError, parseLinkFragment, type EnvelopeLink, type FragmentLink } from './link-fragment.ts';
 
-export interface EnvelopeLink {
-  /** Absolute http(s) URL of the envelope. */
-  src: string;
-  /** The key as standard base64 (converted from base64url), or null when the link has none. */
-  key: string | null;
-}
+export { addressWithoutKey, base64UrlToBase64, LinkError } from './link-fragment.ts';
+export type { EnvelopeLink, FragmentLink } from './link-fragment.ts';
 
-export class LinkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LinkError';
-  }
-}
-
-/** base64url (RFC 4648 §5, padding optional) to standard padded base64; standard base64 passes through. */
-export function base64UrlToBase64(text: string): string {
-  const s = text.trim().replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  return s + '='.repeat((4 - (s.length % 4)) % 4);
-}
-
+/** Lenient percent-decoding for display (a file name from a URL): the text as written if it is broken. */
 export function decodeParam(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -30,69 +16,26 @@ export function decodeParam(value: string): string {
   }
 }
 
-/**
- * Parse `#src=...&key=...` (either order, key optional). `src` may be URL-encoded or not; an
- * unencoded src may itself contain '&', so the key is taken from the last `&key=`.
- * Returns null when the fragment names no envelope. Throws LinkError for an unusable src.
- */
+/** The `#src=` link in a fragment (the one parser's view of it); null for none or an `#api=` link. Throws LinkError. */
 export function parseEnvelopeLink(hash: string, base: string): EnvelopeLink | null {
-  const frag = hash.replace(/^#/, '');
-  if (!frag) return null;
-  let srcText: string | null = null;
-  let keyText: string | null = null;
-  const keyFirst = /^key=([^&]*)&src=(.*)$/s.exec(frag);
-  if (keyFirst) {
-    keyText = keyFirst[1] ?? '';
-    srcText = keyFirst[2] ?? '';
-  } else if (frag.startsWith('src=')) {
-    const rest = frag.slice(4);
-    const at = rest.lastIndexOf('&key=');
-    if (at >= 0) {
-      srcText = rest.slice(0, at);
-      keyText = rest.slice(at + 5);
-    } else {
-      srcText = rest;
-    }
-  } else {
-    return null;
-  }
-  const srcRaw = decodeParam(srcText).trim();
-  if (!srcRaw) throw new LinkError('The link has "#src=" but no address after it, so there is nothing to download.');
-  let url: URL;
-  try {
-    url = new URL(srcRaw, base);
-  } catch {
-    throw new LinkError(`The link's address "${srcRaw}" is not a valid URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new LinkError(`The link's address uses "${url.protocol}", but only http: and https: addresses can be downloaded.`);
-  }
-  const key = keyText === null ? null : decodeParam(keyText).trim();
-  return { src: url.href, key: key ? base64UrlToBase64(key) : null };
+  const link = parseLinkFragment(hash, base);
+  return link?.kind === 'src' ? link.link : null;
 }
 
-/** The same address with `key=` removed from the fragment (the rest is kept, so a reload still works). */
-export function addressWithoutKey(href: string): string {
-  const i = href.indexOf('#');
-  if (i < 0) return href;
-  const frag = href.slice(i + 1);
-  const keyFirst = /^key=[^&]*&(src=.*)$/s.exec(frag);
-  let cleaned: string;
-  if (keyFirst) cleaned = keyFirst[1] ?? '';
-  else {
-    const at = frag.lastIndexOf('&key=');
-    cleaned = at >= 0 ? frag.slice(0, at) : frag.startsWith('key=') ? '' : frag;
-  }
-  return href.slice(0, i) + (cleaned ? `#${cleaned}` : '');
+/** Drop every key-like piece from this history entry's address. Never throws. */
+function dropKeyFromAddress(): void {
+  const cleaned = addressWithoutKey(location.href);
+  if (cleaned !== location.href) history.replaceState(history.state, '', cleaned);
 }
 
-/** Read the link from the address bar and drop its key from the address bar and history entry. */
-export function takeEnvelopeLink(): EnvelopeLink | null {
-  const link = parseEnvelopeLink(location.hash, location.href);
-  if (link && link.key !== null) {
-    history.replaceState(history.state, '', addressWithoutKey(location.href));
-  }
-  return link;
+/**
+ * The link in the address bar. The key leaves the address (and this history entry) first, before
+ * anything that could throw; then the fragment as it was is parsed. Throws LinkError.
+ */
+export function takeLinkFromAddress(): FragmentLink | null {
+  const fragment = location.hash;
+  dropKeyFromAddress();
+  return parseLinkFragment(fragment, location.href);
 }
 
 /** File name for messages and for the carrier: the last path segment, decoded. */
@@ -111,6 +54,59 @@ export interface DownloadProgress {
   total: number;
 }
 
+/** Why the server a link names gave no answer this page may read. */
+export type LinkedFetchFailure = { kind: 'redirected'; to: string | null } | { kind: 'unreachable'; detail: string };
+
+export class LinkedFetchError extends Error {
+  constructor(
+    readonly origin: string,
+    readonly failure: LinkedFetchFailure,
+  ) {
+    super(failure.kind === 'redirected' ? `${origin} redirected elsewhere` : failure.detail);
+    this.name = 'LinkedFetchError';
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Did the server answer with a redirect? Asked without following it, which the CSP cannot refuse. */
+async function answersWithRedirect(url: string, init: RequestInit): Promise<boolean> {
+  try {
+    const probe = await fetch(url, { ...init, redirect: 'manual' });
+    void probe.body?.cancel();
+    return probe.type === 'opaqueredirect';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * fetch() from the server a link names. The page's CSP allows that origin only, so a redirect to a
+ * third origin fails exactly as a CORS refusal does; one more request, not following redirects,
+ * tells the two apart. A redirect the CSP lets through (to this page's own origin) is refused here.
+ * Throws CancelledError or LinkedFetchError.
+ */
+export async function fetchFromLink(url: string, init: RequestInit): Promise<Response> {
+  const origin = new URL(url).origin;
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (e) {
+    if (init.signal?.aborted) throw new CancelledError();
+    const redirected = await answersWithRedirect(url, init);
+    if (init.signal?.aborted) throw new CancelledError();
+    throw new LinkedFetchError(origin, redirected ? { kind: 'redirected', to: null } : { kind: 'unreachable', detail: errorText(e) });
+  }
+  const landed = response.url ? new URL(response.url).origin : origin;
+  if (response.redirected && landed !== origin) {
+    void response.body?.cancel();
+    throw new LinkedFetchError(origin, { kind: 'redirected', to: landed });
+  }
+  return response;
+}
+
 /** Download the envelope, reporting bytes as they arrive. Rejects with LinkError or CancelledError. */
 export async function fetchEnvelope(
   src: string,
@@ -120,12 +116,18 @@ export async function fetchEnvelope(
   let response: Response;
   try {
     // No credentials, no referrer: the envelope URL is the only request, and it carries nothing of ours.
-    response = await fetch(src, { signal: opts.signal, credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
+    response = await fetchFromLink(src, { signal: opts.signal, credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
   } catch (e) {
-    if (opts.signal?.aborted) throw new CancelledError();
+    if (!(e instanceof LinkedFetchError)) throw e;
+    if (e.failure.kind === 'redirected') {
+      throw new LinkError(
+        `The server at ${origin} sent the download on to ${e.failure.to ?? 'another address'}, and this page downloads only from the server the link names. ` +
+          'Ask the sender for a direct link, or download the file yourself and drop it here.',
+      );
+    }
     throw new LinkError(
       `The server at ${origin} did not allow this page to download the file (CORS) or could not be reached` +
-        ` (${e instanceof Error ? e.message : String(e)}). You can also download the file yourself and drop it here.`,
+        ` (${e.failure.detail}). You can also download the file yourself and drop it here.`,
     );
   }
   if (!response.ok) {
