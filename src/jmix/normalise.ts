@@ -3,6 +3,7 @@
 // metadata shapes, audit and files.json. Nothing here throws on odd input: wrong types become
 // problems, unknown fields are kept.
 import { isObject, pointer, type JsonObject } from './json.ts';
+import { isAustralianIhi } from '../common/identifiers.ts';
 import type {
   Assertion,
   AuditEntry,
@@ -77,11 +78,9 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-const IHI_SYSTEMS = ['http://ns.electronichealth.net.au/id/hi/ihi/1.0', '1.2.36.1.2001.1003.0'];
-
 export function identifierLabel(system: string | null, value: string): string | null {
   const sys = (system ?? '').toLowerCase();
-  if (IHI_SYSTEMS.some((s) => sys.startsWith(s)) || /\bihi\b/.test(sys) || (sys === '' && /^800360\d{10}$/.test(value))) return 'Australian IHI';
+  if (isAustralianIhi(system, value)) return 'Australian IHI';
   if (/\bmedicare\b/.test(sys)) return 'Medicare number';
   if (/\bmrn\b|medical record/.test(sys)) return 'Medical record number';
   return null;

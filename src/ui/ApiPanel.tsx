@@ -2,7 +2,7 @@
 // download only when the user says so. Loaded lazily: the start screen does not pay for it.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { CancelledError } from '../jmix/api.ts';
-import { normaliseManifest } from '../jmix/normalise.ts';
+import { normaliseManifest } from '../jmix/index.ts';
 import type { Problem } from '../jmix/types.ts';
 import { formatBytes } from './format.ts';
 import { envelopeUrl, fetchApiManifest, type ApiLink } from './jmix-api.ts';

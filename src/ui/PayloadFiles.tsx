@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { OpenResult } from '../jmix/api.ts';
-import { writeZip } from '../jmix/archive/zip.ts';
+import { writeZip } from '../jmix/index.ts';
 import type { PayloadFile } from '../jmix/types.ts';
 import { safeFileName, saveBlob, saveBytes } from './download.ts';
 import { formatBytes } from './format.ts';

@@ -1,6 +1,6 @@
 // Whatever the user hands us (a drop, the file picker, a folder) becomes an EnvelopeSource: one
 // archive file is read as bytes; anything else is a set of files with paths relative to what was picked.
-import { fileFromBlob } from '../jmix/sources.ts';
+import { fileFromBlob } from '../jmix/index.ts';
 import type { EnvelopeSource } from '../jmix/types.ts';
 
 /** A picked or dropped file with its path relative to what the user chose. */

@@ -1,4 +1,5 @@
 // Words and numbers shown to people. Pure functions: unit-tested without a browser.
+import { isAustralianIhi } from '../common/identifiers.ts';
 import type { Stage } from '../jmix/api.ts';
 import type { Check, CheckStatus, ContactPoint, Identifier, PersonName, VerificationReport } from '../jmix/types.ts';
 
@@ -30,21 +31,9 @@ export const STAGE_LABEL: Record<Stage | 'downloading', string> = {
   indexing: 'Indexing DICOM',
 };
 
-export const AU_IHI_SYSTEM = 'http://ns.electronichealth.net.au/id/hi/ihi/1.0';
-const AU_IHI_OID = '1.2.36.1.2001.1003.0';
-
-/** "Australian IHI" for an Individual Healthcare Identifier, else the model's label or the system. */
+/** "Australian IHI" for an Individual Healthcare Identifier (the core's one rule), else the model's label or the system. */
 export function identifierLabel(id: Identifier): string {
-  const system = (id.system ?? '').toLowerCase();
-  const digits = id.value.replace(/\s/g, '');
-  if (
-    system.includes('ihi') ||
-    system === AU_IHI_SYSTEM ||
-    system.includes(AU_IHI_OID) ||
-    (/^\d{16}$/.test(digits) && digits.startsWith('800360'))
-  ) {
-    return 'Australian IHI';
-  }
+  if (isAustralianIhi(id.system, id.value)) return 'Australian IHI';
   return id.label ?? id.system ?? 'Identifier';
 }
 
