@@ -4,9 +4,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
-import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip } from '../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { guardNetworkAndErrors, verdict } from './support/app.ts';
 
 let encryptedZip: Uint8Array;

@@ -4,9 +4,9 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip, type PackOptions } from '../scripts/lib/pack.ts';
-import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip, type PackOptions } from '../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { dropFile } from './support/app.ts';
 
 const IHI = '8003608166690503';

@@ -1,4 +1,4 @@
-// Issue #6 in the browser: every case of the hostile corpus (scripts/lib/hostile.ts) through the built
+// Issue #6 in the browser: every case of the hostile corpus (fixtures/hostile/) through the built
 // app, the way a person would: an archive through "Open envelope", a folder through "Open folder" (the
 // webkitdirectory fallback), a key typed into the prompt. Each case must end in its specific message
 // or its verdict with the failing check shown; nothing may throw, log an error, break the policy,
@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { hostileCases, type HostileCase, type HostileCategory } from '../scripts/lib/hostile.ts';
+import { hostileCases, type HostileCase, type HostileCategory } from '../fixtures/hostile/index.ts';
 import { normaliseEntryPath } from '../src/jmix/paths.ts';
 import { guardNetworkAndErrors, verdict } from './support/app.ts';
 

@@ -8,10 +8,10 @@ import { join, resolve } from 'node:path';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { writeFolder } from '../scripts/lib/pack-node.ts';
-import { packEnvelope, toTarGz, toZip, type PackOptions } from '../scripts/lib/pack.ts';
-import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
+import { packEnvelope, toTarGz, toZip, type PackOptions } from '../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { dropFile, guardNetworkAndErrors, openWithPicker, verdict } from './support/app.ts';
 
 const IHI = '8003608166690503';

@@ -6,9 +6,9 @@
 import { createServer, type Server } from 'node:http';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { expect, test, type Page } from '@playwright/test';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
-import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip } from '../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { verdict } from './support/app.ts';
 
 /** Signed by the key the envelope carries: intact, not genuine until the user trusts the sender. */

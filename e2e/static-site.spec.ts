@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip } from '../fixtures/envelopes/pack.ts';
 import { formatBytes } from '../src/ui/format.ts';
 import { startDistServer, type DistServer } from '../scripts/serve-dist.ts';
 import { dropFile, guardNetworkAndErrors } from './support/app.ts';

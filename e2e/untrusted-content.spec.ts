@@ -3,9 +3,9 @@
 // name that would make "invoice\u202Efdp.exe" read "invoiceexe.pdf".
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip, type PackedEnvelope } from '../scripts/lib/pack.ts';
-import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip, type PackedEnvelope } from '../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { guardNetworkAndErrors } from './support/app.ts';
 
 guardNetworkAndErrors(test);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { decodePng, dragWindowLevel, exerciseAllSeries, expectChangedFrom, expectImageShown, shot, stats, viewport, openFiles } from './support/viewer-checks.ts';
 
 const REAL_DIR = resolve(import.meta.dirname, '../../shared/dicom/real');
-const SYNTH_MODULE = resolve(import.meta.dirname, '../scripts/lib/dicom-synth.ts');
+const SYNTH_MODULE = resolve(import.meta.dirname, '../fixtures/dicom/synth.ts');
 
 // ---- real files, grouped by series as the corpus README describes ---------------------------------
 
@@ -173,7 +173,7 @@ test.describe('viewer on the synthetic study', () => {
   test.skip(!existsSync(SYNTH_MODULE), `${SYNTH_MODULE} is absent: no synthetic DICOM generator.`);
 
   test('synthetic CT/MR/US: series switch with keys, scroll changes pixels, cine advances @cpu', async ({ page }) => {
-    const { syntheticStudy } = (await import(SYNTH_MODULE)) as typeof import('../scripts/lib/dicom-synth.ts');
+    const { syntheticStudy } = (await import(SYNTH_MODULE)) as typeof import('../fixtures/dicom/synth.ts');
     const study = syntheticStudy({ ctSlices: 8, ctSize: 256, mrSlices: 5, mrSize: 128, usFrames: 6 });
     const dir = mkdtempSync(join(tmpdir(), 'jv-synth-'));
     mkdirSync(dir, { recursive: true });

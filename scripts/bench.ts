@@ -3,7 +3,7 @@
 //   npm run bench -- --large      also 1 GiB (or BENCH_LARGE=1)
 //   npm run bench -- --runs 5     timed runs per case (default 3, after one warm-up)
 //   npm run bench -- --no-noble   skip the slow pure-JS GHASH comparison case
-// Fixtures (plain and encrypted, zip and folder, made with scripts/lib/pack.ts) are cached in
+// Fixtures (plain and encrypted, zip and folder, made with fixtures/envelopes/pack.ts) are cached in
 // bench/fixtures/; results go to bench/results.json and stdout.
 // Memory: the peak RSS of Chromium's renderer process, sampled from /proc every 20 ms (the page's
 // ArrayBuffers live outside the JS heap, so performance.memory would miss them).
@@ -20,9 +20,9 @@ import { generateX25519KeyPair } from '../src/jmix/crypto/x25519.ts';
 import type { Producer } from '../src/jmix/crypto/payload-cipher.ts';
 import { writeZip } from '../src/jmix/archive/zip.ts';
 import type { BenchApi } from './bench-entry.ts';
-import { syntheticCtSeries } from './lib/dicom-synth.ts';
-import { packEnvelope, type PackDialect, type PackedEnvelope } from './lib/pack.ts';
-import { writeFolder } from './lib/pack-node.ts';
+import { syntheticCtSeries } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, type PackDialect, type PackedEnvelope } from '../fixtures/envelopes/pack.ts';
+import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
 import { buildApp, runAppCases, type AppCaseResult } from './bench/app.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,8 +1,8 @@
 // The built-in demo envelopes, made by our own writer from synthetic data: deterministic (fixed ids,
 // timestamps and keys), so every build ships the same bytes. The demo keys are published on purpose.
-import { syntheticStudy } from './lib/dicom-synth.ts';
-import { packEnvelope, toZip, type PackOptions } from './lib/pack.ts';
-import { syntheticPdfReport } from './lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip, type PackOptions } from '../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { bytesToBase64Url } from '../src/jmix/crypto/bytes.ts';
 import { publicKeyFromPrivate } from '../src/jmix/crypto/keys.ts';
 

@@ -1,17 +1,17 @@
-// `npm run fixtures`: writes a full set of envelopes for manual testing into fixtures/ (gitignored):
+// `npm run fixtures`: writes a full set of envelopes for manual testing into fixtures/generated/ (gitignored):
 // every dialect × plain/encrypted × folder / zip (root, wrapped) / tar.gz, plus signed and tampered
 // variants, the keys to open them, and an index.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syntheticStudy } from './lib/dicom-synth.ts';
-import { packEnvelope, toTarGz, toZip, type PackDialect, type Tamper } from './lib/pack.ts';
-import { writeFolder } from './lib/pack-node.ts';
-import { syntheticPdfReport } from './lib/pdf-synth.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toTarGz, toZip, type PackDialect, type Tamper } from '../fixtures/envelopes/pack.ts';
+import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { DEMO_KEY_B64URL, DEMO_PUBLIC_KEY, DEMO_SIGNING_SEED } from './demo-envelopes.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { ed25519PublicKey } from '../src/jmix/crypto/ed25519.ts';
 
-const out = join(import.meta.dirname, '..', 'fixtures');
+const out = join(import.meta.dirname, '..', 'fixtures', 'generated');
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 const study = syntheticStudy({ seed: 1 });
@@ -41,4 +41,4 @@ for (const dialect of dialects) {
 }
 await writeFile(join(out, 'keys.json'), JSON.stringify({ warning: 'Demo keys, published on purpose. Never use them for real data.', recipient_private_key_b64: bytesToBase64(Uint8Array.from(atob(DEMO_KEY_B64URL.replace(/-/g, '+').replace(/_/g, '/') + '='), (c) => c.charCodeAt(0))), signing_public_key_b64: bytesToBase64(ed25519PublicKey(DEMO_SIGNING_SEED)) }, null, 2));
 await writeFile(join(out, 'index.json'), JSON.stringify(index, null, 2));
-console.log(`wrote ${index.length} envelopes × 4 carriers to ${out} (keys in fixtures/keys.json)`);
+console.log(`wrote ${index.length} envelopes × 4 carriers to ${out} (keys in fixtures/generated/keys.json)`);

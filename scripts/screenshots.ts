@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.ts';
-import { syntheticStudy } from './lib/dicom-synth.ts';
-import { packEnvelope, toZip } from './lib/pack.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip } from '../fixtures/envelopes/pack.ts';
 import { startDistServer } from './serve-dist.ts';
 
 const out = resolve(import.meta.dirname, '..', 'docs', 'images');

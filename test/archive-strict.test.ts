@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { craftTar, craftZip, HOSTILE_KEYS, packBase, RECIPIENT_PUBLIC, rooted, sealEncrypted, tarFiles, text, type HostileFile, type ZipEntrySpec } from '../scripts/lib/hostile.ts';
-import { localHeaderOffset, patchLocalHeader } from '../scripts/lib/hostile/archive-strict.ts';
-import { payloadTar } from '../scripts/lib/pack.ts';
+import { craftTar, craftZip, HOSTILE_KEYS, packBase, RECIPIENT_PUBLIC, rooted, sealEncrypted, tarFiles, text, type HostileFile, type ZipEntrySpec } from '../fixtures/hostile/index.ts';
+import { localHeaderOffset, patchLocalHeader } from '../fixtures/hostile/archive-strict.ts';
+import { payloadTar } from '../fixtures/envelopes/pack.ts';
 import { gunzipLimited } from '../src/jmix/archive/gzip.ts';
 import { findNameConflict } from '../src/jmix/archive/names.ts';
 import { readTar, writeTar } from '../src/jmix/archive/tar.ts';

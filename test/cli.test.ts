@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toTarGz, toZip } from '../scripts/lib/pack.ts';
-import { writeFolder } from '../scripts/lib/pack-node.ts';
+import { toTarGz, toZip } from '../fixtures/envelopes/pack.ts';
+import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
 import { main } from '../src/cli/main.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { DIALECTS, pack, recipient, smallStudy, wrongRecipient } from './helpers/fixtures.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as dicomParserModule from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
-import { syntheticStudy, syntheticCtSeries, HU, type SyntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { el, formatDS, seededUid, writeDicomFile, TS_IMPLICIT_LE } from '../scripts/lib/dicom-writer.ts';
-import { syntheticPdfReport } from '../scripts/lib/pdf-synth.ts';
+import { syntheticStudy, syntheticCtSeries, HU, type SyntheticStudy } from '../fixtures/dicom/synth.ts';
+import { el, formatDS, seededUid, writeDicomFile, TS_IMPLICIT_LE } from '../fixtures/dicom/writer.ts';
+import { syntheticPdfReport } from '../fixtures/pdf/synth.ts';
 import { parseDicomHeader } from '../src/dicom/header.ts';
 
 const dicomParser: typeof dicomParserModule =

@@ -9,8 +9,8 @@ import { readZip, writeZip } from '../src/jmix/archive/zip.ts';
 import { EnvelopeError, openEnvelope } from '../src/jmix/index.ts';
 import { readJson } from '../src/jmix/json.ts';
 import { payloadFilesFromTar } from '../src/jmix/payload-tar.ts';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip, toTarGz } from '../scripts/lib/pack.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip, toTarGz } from '../fixtures/envelopes/pack.ts';
 
 const SEED = 0x6a6d6978; // "jmix"
 const RUNS = 300;

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostileCases, toEnvelopeSource, valuesAt, type HostileCase, type HostileCategory } from '../scripts/lib/hostile.ts';
+import { hostileCases, toEnvelopeSource, valuesAt, type HostileCase, type HostileCategory } from '../fixtures/hostile/index.ts';
 import { main } from '../src/cli/main.ts';
 import { EnvelopeError, openEnvelope, type OpenResult } from '../src/jmix/index.ts';
 import { normaliseEntryPath } from '../src/jmix/paths.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openEnvelope } from '../src/jmix/index.ts';
 import { fromWireResult, fromWireSource, toWireResult, toWireSource } from '../src/workers/open-protocol.ts';
-import { toZip } from '../scripts/lib/pack.ts';
+import { toZip } from '../fixtures/envelopes/pack.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { asFolderSource, pack, recipient } from './helpers/fixtures.ts';
 

@@ -1,6 +1,6 @@
 // Every dialect × plain/encrypted × carrier, written by our packer and opened by openEnvelope.
 import { describe, expect, it } from 'vitest';
-import { toTarGz, toZip, type PackedEnvelope } from '../scripts/lib/pack.ts';
+import { toTarGz, toZip, type PackedEnvelope } from '../fixtures/envelopes/pack.ts';
 import { openEnvelope } from '../src/jmix/index.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import type { CheckId, EnvelopeSource, VerificationReport } from '../src/jmix/types.ts';

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toZip } from '../scripts/lib/pack.ts';
+import { toZip } from '../fixtures/envelopes/pack.ts';
 import { readZip, readZipBlob, writeZip } from '../src/jmix/archive/zip.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { openEnvelope, type OpenResult } from '../src/jmix/index.ts';

@@ -2,8 +2,8 @@
 // signature over the manifest holding it verifies under a key the user trusts; every payload file
 // shown is covered by a check or listed as not covered.
 import { describe, expect, it } from 'vitest';
-import { packEnvelope } from '../scripts/lib/pack.ts';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
+import { packEnvelope } from '../fixtures/envelopes/pack.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
 import { coverageOf } from '../src/jmix/checks/coverage.ts';
 import { originCheck } from '../src/jmix/checks/signatures.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';

@@ -2,8 +2,8 @@
 // packer, real crypto, the in-thread hasher (no Worker in Node, so the pool falls back by design).
 import { x25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { syntheticStudy } from '../scripts/lib/dicom-synth.ts';
-import { packEnvelope, toZip } from '../scripts/lib/pack.ts';
+import { syntheticStudy } from '../fixtures/dicom/synth.ts';
+import { packEnvelope, toZip } from '../fixtures/envelopes/pack.ts';
 import { pickedFromDataTransfer, sourceFromPicked } from '../src/ui/dropped-files.ts';
 import { useOpener } from '../src/ui/store.ts';
 

@@ -1,7 +1,7 @@
 // Small, fast envelopes for the unit tests, made with the project's own writer.
-import { syntheticStudy } from '../../scripts/lib/dicom-synth.ts';
-import { packEnvelope, type PackDialect, type PackOptions, type PackedEnvelope } from '../../scripts/lib/pack.ts';
-import { syntheticPdfReport } from '../../scripts/lib/pdf-synth.ts';
+import { syntheticStudy } from '../../fixtures/dicom/synth.ts';
+import { packEnvelope, type PackDialect, type PackOptions, type PackedEnvelope } from '../../fixtures/envelopes/pack.ts';
+import { syntheticPdfReport } from '../../fixtures/pdf/synth.ts';
 import { ed25519PublicKey } from '../../src/jmix/crypto/ed25519.ts';
 import { generateX25519KeyPair } from '../../src/jmix/crypto/x25519.ts';
 import type { EnvelopeSource } from '../../src/jmix/types.ts';
