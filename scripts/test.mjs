@@ -1,4 +1,4 @@
-// `npm test`: typecheck, unit tests (Vitest), production build, browser tests (Playwright in Debian
+// `npm test`: typecheck, lint, unit tests (Vitest), production build, browser tests (Playwright in Debian
 // Chromium). Ends with one summary line, "tests: N passed, N failed, N skipped", and a non-zero
 // exit if anything failed.
 import { spawnSync } from 'node:child_process';
@@ -33,6 +33,9 @@ if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
 
 const typecheckOk = step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
 if (!typecheckOk) totals.failed++;
+
+// ESLint (typescript-eslint strict, the layers as import rules) and Prettier (140 columns).
+if (!step('lint', 'node', ['scripts/lint.mjs'])) totals.failed++;
 
 step('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
 const v = readJson('test-results/vitest.json');

@@ -4,8 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDicomHeader } from '../src/dicom/header.ts';
-import { readTar, writeTar } from '../src/jmix/archive/tar.ts';
-import { readZip, writeZip } from '../src/jmix/archive/zip.ts';
+import { readTar } from '../src/jmix/archive/tar.ts';
+import { writeTar } from '../src/jmix/archive/tar-write.ts';
+import { readZip } from '../src/jmix/archive/zip.ts';
+import { writeZip } from '../src/jmix/archive/zip-write.ts';
 import { EnvelopeError, openEnvelope } from '../src/jmix/index.ts';
 import { readJson } from '../src/jmix/json.ts';
 import { payloadFilesFromTar } from '../src/jmix/payload-tar.ts';

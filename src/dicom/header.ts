@@ -1,43 +1,18 @@
 // Reads the header of one DICOM file (everything before Pixel Data) into plain data. Never throws:
 // anything that is not a readable DICOM image comes back as { ok: false, reason }.
-import * as dicomParserModule from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
-import { inflateSync } from 'fflate';
+import { functionalGroupGeometry, reader } from './dataset-reader.ts';
+import { MAX_FRAMES_PER_INSTANCE } from './limits.ts';
+import { parseDataset, parseFileMeta, PIXEL_DATA } from './parse.ts';
 import type { DicomInstance, DicomPatient } from './types.ts';
-import { MAX_FRAMES_PER_INSTANCE } from '../jmix/limits.ts';
-
-// dicom-parser is a UMD bundle: Node's ESM loader puts it on `default`, bundlers may not.
-const dicomParser: typeof dicomParserModule =
-  (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
-
-export const TS_IMPLICIT_LE = '1.2.840.10008.1.2';
-export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
-export const TS_EXPLICIT_BE = '1.2.840.10008.1.2.2';
-export const TS_DEFLATED = '1.2.840.10008.1.2.1.99';
-export const SOP_CLASS_DICOMDIR = '1.2.840.10008.1.3.10';
-
-const PIXEL_DATA = 'x7fe00010';
-
-// Transfer syntaxes the image loader decodes (native, deflate, JPEG baseline/extended/lossless,
-// JPEG-LS, JPEG 2000, HTJ2K, RLE). Anything else opens as a header but cannot show its pixels.
-const DECODABLE_TRANSFER_SYNTAXES = new Set([
-  '1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99',
-  '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70',
-  '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91',
-  '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203', '1.2.840.10008.1.2.5',
-]);
-
-const STORAGE = '1.2.840.10008.5.1.4.1.1.';
-// Common image storage classes (CR, DX, MG, CT, MR, US, SC, NM, PET, XA, RF, VL...): without Pixel
-// Data these are truncated files, not some other kind of object.
-const IMAGE_STORAGE = new Set(
-  ['1', '1.1', '1.1.1', '1.2', '1.2.1', '2', '2.1', '3.1', '4', '4.1', '6.1', '6.2', '7', '12.1', '12.2', '20', '128', '130'].map((s) => STORAGE + s),
-);
-
-function isImageStorageClass(uid: string | null): boolean {
-  if (!uid) return false;
-  return IMAGE_STORAGE.has(uid) || uid.startsWith(`${STORAGE}7.`) || uid.startsWith(`${STORAGE}77.1.`);
-}
+import {
+  DECODABLE_TRANSFER_SYNTAXES,
+  isImageStorageClass,
+  SOP_CLASS_DICOMDIR,
+  TS_EXPLICIT_BE,
+  TS_EXPLICIT_LE,
+  TS_IMPLICIT_LE,
+} from './uids.ts';
 
 /** A DicomInstance plus the study/series/patient facts the index groups by. */
 export interface ParsedInstance extends DicomInstance {
@@ -66,7 +41,7 @@ export interface ParsedInstance extends DicomInstance {
   warnings: string[];
 }
 
-/** 'limit': the header declares more than the viewer will hold (see src/jmix/limits.ts). */
+/** 'limit': the header declares more than the viewer will hold (see src/dicom/limits.ts). */
 export type HeaderFailureKind = 'not-dicom' | 'dicomdir' | 'truncated' | 'no-pixel-data' | 'unreadable' | 'limit';
 
 export type HeaderResult =
@@ -104,15 +79,6 @@ function sniffBareDataset(bytes: Uint8Array): { transferSyntax: string; metaFirs
   return null;
 }
 
-function inflater(arr: Uint8Array, position: number): Uint8Array {
-  // Deflated Explicit VR LE: everything after the meta group is raw DEFLATE.
-  const inflated = inflateSync(arr.subarray(position));
-  const full = new Uint8Array(position + inflated.length);
-  full.set(arr.subarray(0, position), 0);
-  full.set(inflated, position);
-  return full;
-}
-
 function errorText(e: unknown): string {
   if (typeof e === 'string') return e;
   if (e instanceof Error) return e.message;
@@ -142,100 +108,6 @@ function overrunElement(ds: DataSet): Element | null {
   return null;
 }
 
-const decoders = new Map<string, TextDecoder>();
-function decoder(label: string): TextDecoder {
-  let d = decoders.get(label);
-  if (!d) {
-    d = new TextDecoder(label);
-    decoders.set(label, d);
-  }
-  return d;
-}
-
-interface Reader {
-  str(tag: string): string | null;
-  text(tag: string): string | null;
-  int(tag: string): number | null;
-  us(tag: string): number | null;
-  floats(tag: string, count: number): number[] | null;
-  floatList(tag: string): number[];
-}
-
-function reader(ds: DataSet): Reader {
-  const charset = (ds.string('x00080005') ?? '').toUpperCase();
-  const encoding = charset.includes('ISO_IR 192') ? 'utf-8' : 'windows-1252';
-  const present = (tag: string): Element | null => {
-    const e = ds.elements[tag];
-    return e && e.length > 0 && e.dataOffset + e.length <= ds.byteArray.length ? e : null;
-  };
-  const str = (tag: string): string | null => {
-    if (!present(tag)) return null;
-    const v = ds.string(tag);
-    return v === undefined || v === '' ? null : v;
-  };
-  return {
-    str,
-    // Person names and descriptions may use the Specific Character Set; decode rather than read latin1.
-    text(tag) {
-      const e = present(tag);
-      if (!e) return null;
-      const raw = ds.byteArray.subarray(e.dataOffset, e.dataOffset + e.length);
-      const v = decoder(encoding).decode(raw).replace(/[\0 ]+$/, '').trim();
-      return v === '' ? null : v;
-    },
-    int(tag) {
-      const v = str(tag);
-      if (v === null) return null;
-      const n = Number.parseInt(v.split('\\')[0]!, 10);
-      return Number.isFinite(n) ? n : null;
-    },
-    us(tag) {
-      const e = present(tag);
-      if (!e) return null;
-      // Implicit VR files give no VR; US/SS attributes here are all 2 bytes.
-      return e.length >= 2 ? (ds.uint16(tag) ?? null) : null;
-    },
-    floats(tag, count) {
-      const v = str(tag);
-      if (v === null) return null;
-      const parts = v.split('\\').map((p) => Number.parseFloat(p));
-      if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) return null;
-      return parts;
-    },
-    floatList(tag) {
-      const v = str(tag);
-      if (v === null) return [];
-      return v.split('\\').map((p) => Number.parseFloat(p)).filter((n) => Number.isFinite(n));
-    },
-  };
-}
-
-/** First item's dataset of a sequence element, if any. */
-function firstItem(ds: DataSet | undefined, tag: string): DataSet | undefined {
-  return ds?.elements[tag]?.items?.[0]?.dataSet;
-}
-
-/** Enhanced multi-frame objects keep geometry in functional groups; read it from there as a fallback. */
-function functionalGroupGeometry(ds: DataSet): { position: number[] | null; orientation: number[] | null; spacing: number[] | null } {
-  const shared = firstItem(ds, 'x52009229');
-  const perFrame = firstItem(ds, 'x52009230');
-  const pick = (seqTag: string, tag: string, count: number): number[] | null => {
-    for (const group of [perFrame, shared]) {
-      const item = firstItem(group, seqTag);
-      if (item) {
-        const v = reader(item).floats(tag, count);
-        if (v) return v;
-      }
-    }
-    return null;
-  };
-  return {
-    position: pick('x00209113', 'x00200032', 3),
-    orientation: pick('x00209116', 'x00200037', 6),
-    spacing: pick('x00289110', 'x00280030', 2),
-  };
-}
-
 /**
  * How many frames `bytes` of Pixel Data can hold, or null when the header gives no frame size.
  * Native: whole frames of Rows×Columns×Samples×Bits. Encapsulated: each frame needs at least one
@@ -245,14 +117,6 @@ function framesHeld(bytes: number, encapsulated: boolean, bitsPerFrame: number |
   if (encapsulated) return Math.floor(Math.max(0, bytes - 8) / 8);
   if (!bitsPerFrame) return null;
   return Math.floor((bytes * 8) / bitsPerFrame);
-}
-
-function parse(bytes: Uint8Array, transferSyntax: string | null): DataSet {
-  return dicomParser.parseDicom(bytes, {
-    untilTag: PIXEL_DATA,
-    inflater,
-    ...(transferSyntax ? { TransferSyntaxUID: transferSyntax } : {}),
-  });
 }
 
 /** Parse the header of one payload file. `path` is only used in messages. Never throws. */
@@ -292,7 +156,7 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
   if (part10) {
     let meta: DataSet;
     try {
-      meta = dicomParser.readPart10Header(data);
+      meta = parseFileMeta(data);
     } catch (e) {
       return fail('truncated', `DICOM header truncated at byte ${bytes.length}: the file meta group (0002) could not be read (${errorText(e)})`);
     }
@@ -312,7 +176,7 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
 
   let ds: DataSet;
   try {
-    ds = parse(data, bareTransferSyntax);
+    ds = parseDataset(data, { headerOnly: true, transferSyntax: bareTransferSyntax });
   } catch (e) {
     const partial = (e as { dataSet?: DataSet } | null)?.dataSet;
     const message = errorText(e);

@@ -1,9 +1,10 @@
 // Builds the study model from the payload: parse every file's header, group by study and series,
 // order each series, expand multi-frame instances. Bad files are listed, never fatal.
 // Free of globals (no DOM, no Node) so it can run in a worker.
-import type { PayloadFile, Problem } from '../jmix/types.ts';
-import { throwIfAborted } from '../jmix/api.ts';
-import { MAX_TOTAL_FRAMES } from '../jmix/limits.ts';
+import { throwIfAborted } from '../common/abort.ts';
+import type { PayloadFile } from '../common/files.ts';
+import type { Problem } from '../common/problem.ts';
+import { MAX_TOTAL_FRAMES } from './limits.ts';
 import { parseDicomHeader, type HeaderResult, type ParsedInstance } from './header.ts';
 import type { DicomFrame, DicomIndex, DicomInstance, DicomSeries, DicomStudy } from './types.ts';
 

@@ -1,8 +1,8 @@
 // Tag inspector model: every element of one Part-10 file, nested sequences flattened with a depth.
-// dicom-parser does the parsing; a small dictionary names the common tags and supplies the VR for
-// Implicit VR files (where the file itself does not say).
-import * as dicomParser from 'dicom-parser';
-import { inflateSync } from 'fflate';
+// The same parsing entry as the header index (parse.ts); a small dictionary names the common tags
+// and supplies the VR for Implicit VR files (where the file itself does not say).
+import type { DataSet, Element } from 'dicom-parser';
+import { parseDataset } from './parse.ts';
 
 export interface TagRow {
   /** '(0010,0010)' */
@@ -131,7 +131,7 @@ function formatTag(key: string): string {
 }
 
 /** Readable value of one element; binary data is summarised by its length. */
-function formatValue(ds: dicomParser.DataSet, key: string, el: dicomParser.Element, vr: string): string {
+function formatValue(ds: DataSet, key: string, el: Element, vr: string): string {
   if (el.hadUndefinedLength && !el.items) return `(encapsulated, ${el.fragments?.length ?? 0} fragments)`;
   const len = el.length;
   const multi = <T,>(size: number, read: (i: number) => T | undefined): string => {
@@ -161,7 +161,7 @@ function formatValue(ds: dicomParser.DataSet, key: string, el: dicomParser.Eleme
   }
 }
 
-function walk(ds: dicomParser.DataSet, depth: number, rows: TagRow[]): void {
+function walk(ds: DataSet, depth: number, rows: TagRow[]): void {
   const keys = Object.keys(ds.elements).sort();
   for (const key of keys) {
     const el = ds.elements[key];
@@ -190,17 +190,7 @@ function walk(ds: dicomParser.DataSet, depth: number, rows: TagRow[]): void {
 
 /** Every element of a Part-10 file (the whole file is parsed, pixel data included). */
 export function listTags(bytes: Uint8Array): TagRow[] {
-  const ds = dicomParser.parseDicom(bytes, {
-    // Deflated Explicit VR LE: everything after the meta group is raw deflate.
-    inflater: (byteArray: Uint8Array, position: number) => {
-      const inflated = inflateSync(byteArray.subarray(position));
-      const full = new Uint8Array(position + inflated.length);
-      full.set(byteArray.subarray(0, position), 0);
-      full.set(inflated, position);
-      return full;
-    },
-    vrCallback: (tag: string) => DICT[tag]?.[0],
-  } as unknown as dicomParser.ParseDicomOptions);
+  const ds = parseDataset(bytes, { vrCallback: (tag: string) => DICT[tag]?.[0] });
   const rows: TagRow[] = [];
   walk(ds, 0, rows);
   return rows;

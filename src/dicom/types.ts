@@ -1,6 +1,6 @@
 // The study model: what the DICOM headers say, grouped and ordered. The headers are the truth;
 // metadata.json is only the sender's claim.
-import type { Problem } from '../jmix/types.ts';
+import type { Problem } from '../common/problem.ts';
 
 export interface DicomPatient {
   name: string | null;

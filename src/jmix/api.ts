@@ -57,14 +57,4 @@ export class EnvelopeError extends Error {
   }
 }
 
-/** The user cancelled (AbortSignal). */
-export class CancelledError extends Error {
-  constructor() {
-    super('Cancelled.');
-    this.name = 'CancelledError';
-  }
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError();
-}
+export { CancelledError, throwIfAborted } from '../common/abort.ts';

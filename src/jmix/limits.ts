@@ -102,12 +102,4 @@ export const MAX_RECEIVERS = 100;
 /** Entries in files.json: it lists payload files, and a carrier holds at most MAX_ENTRIES. */
 export const MAX_FILES_JSON_ENTRIES = MAX_ENTRIES;
 
-/** Frames in one DICOM instance (NumberOfFrames). US cine and enhanced CT/MR reach a few thousand,
- *  whole-slide microscopy tens of thousands. Every frame becomes an entry in the series' frame
- *  list, so a header declaring 999,999,999 would otherwise hang the open and exhaust memory. */
-export const MAX_FRAMES_PER_INSTANCE = 100_000;
-
-/** Frames in the whole payload. The frame list (about 100 bytes a frame) is built in memory and
- *  copied from the worker to the page; a million frames is some 100 MB, far beyond any study
- *  (a large CT is a few thousand slices) and still safe to hold and copy. */
-export const MAX_TOTAL_FRAMES = 1_000_000;
+export { MAX_FRAMES_PER_INSTANCE, MAX_TOTAL_FRAMES } from '../dicom/limits.ts';

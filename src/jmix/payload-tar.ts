@@ -9,8 +9,9 @@ import type { Problem } from './types.ts';
 import { UnpackBudget } from './limits.ts';
 import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
-import { readTar, type TarEntry } from './archive/tar.ts';
-import { directoryWithDataMessage, findNameConflict, nameConflictMessage } from './archive/names.ts';
+import { readTar } from './archive/tar.ts';
+import { type TarEntry } from './archive/tar-header.ts';
+import { entriesAmbiguity } from './archive/names.ts';
 import { append } from '../common/arrays.ts';
 
 export type PayloadTarLayout = 'payload-prefix' | 'dot-root' | 'files-only';
@@ -50,12 +51,8 @@ export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): Paylo
  * payload/dicom/ct/…, which recipe B's dir:/file: lines cannot both cover). Null when it has one.
  */
 function payloadAmbiguity(entries: readonly { name: string; type: TarEntry['type']; data: { length?: number; size?: number } }[], origin: string): string | null {
-  for (const entry of entries) {
-    const size = entry.data.length ?? entry.data.size ?? 0;
-    if (entry.type === 'directory' && size > 0) return `Decrypted payload: ${directoryWithDataMessage(origin, entry.name, size)}`;
-  }
-  const conflict = findNameConflict(entries.map((e) => ({ name: e.name, kind: e.type === 'directory' ? 'folder' : 'file' })));
-  return conflict ? `Decrypted payload: ${nameConflictMessage(conflict, origin)}` : null;
+  const ambiguity = entriesAmbiguity(entries.map((e) => ({ name: e.name, type: e.type, size: e.data.length ?? e.data.size ?? 0 })), origin);
+  return ambiguity ? `Decrypted payload: ${ambiguity}` : null;
 }
 
 /**

@@ -5,9 +5,10 @@ import type { CarrierKind, EntryFile, EnvelopeSource, Problem } from './types.ts
 import { UnpackBudget } from './limits.ts';
 import { printable, requireSafePath } from './paths.ts';
 import { gunzipLimited, isGzip } from './archive/gzip.ts';
-import { isValidTarHeader, readTar, type TarEntry } from './archive/tar.ts';
+import { readTar } from './archive/tar.ts';
+import { isValidTarHeader, type TarEntry } from './archive/tar-header.ts';
 import { isZip, LAZY_ZIP_BYTES, readZip, readZipBlob } from './archive/zip.ts';
-import { directoryWithDataError, refuseNameConflicts } from './archive/names.ts';
+import { entriesAmbiguity, refuseNameConflicts } from './archive/names.ts';
 import { append } from '../common/arrays.ts';
 
 export interface SourceContents {
@@ -77,8 +78,8 @@ function firstOfEach(files: EntryFile[]): EntryFile[] {
 
 /** Folder entries with data and name twins: refused before any entry is used (see archive/names.ts). */
 function refuseAmbiguousTarEntries(entries: TarEntry[], origin: string): void {
-  for (const entry of entries) if (entry.type === 'directory' && entry.size > 0) throw directoryWithDataError(origin, entry.name, entry.size);
-  refuseNameConflicts(entries.map((e) => ({ name: e.name, kind: e.type === 'directory' ? 'folder' : 'file' })), origin);
+  const ambiguity = entriesAmbiguity(entries, origin);
+  if (ambiguity) throw new EnvelopeError('ambiguous-archive', ambiguity);
 }
 
 function tarEntriesToFiles(entries: TarEntry[], origin: string, problems: Problem[]): EntryFile[] {

@@ -4,24 +4,18 @@
 // stays near chunk size × chunks in flight plus the decrypted files themselves, which the browser
 // keeps in Blob storage. Nothing is released before the GCM tag matches: on a mismatch every staged
 // file is dropped and DecryptError is thrown, exactly as the one-shot path does.
-import { createSHA256 } from 'hash-wasm';
-import { throwIfAborted } from './api.ts';
-import { TarParser, type TarEntryHeader } from './archive/tar.ts';
-import { DecryptError, HKDF_INFO, parseEncryptionParams, type Producer } from './crypto/payload-cipher.ts';
+import { TarParser } from './archive/tar.ts';
+import type { TarEntryHeader } from './archive/tar-header.ts';
+import { blobChunks } from './blob-payload.ts';
+import { authFailedError, DecryptError, HKDF_INFO, parseEncryptionParams, type Producer } from './crypto/payload-cipher.ts';
 import { createGcmDecryptor, deriveStreamKey, DEFAULT_CHUNK_SIZE, findInfoString, rechunk } from './crypto/stream-gcm.ts';
 import { inThreadStreamHash, toHex, type Hasher } from './hash.ts';
-import { concatBytes } from './crypto/bytes.ts';
 import { collectPayloadFiles, type PayloadTarLayout } from './payload-tar.ts';
-import type { EncryptionInfo, PayloadFile, Problem } from './types.ts';
+import { blobStore, defaultInMemoryLimit, headOf, memoryStore } from './staged-files.ts';
+import type { EncryptionInfo, Problem } from './types.ts';
 
 /** Encrypted payloads at least this big are decrypted as a stream. */
 export const STREAM_DECRYPT_BYTES = 64 * 1024 * 1024;
-/**
- * Blob reads kept in flight. One read ahead left the pipeline waiting on Blob storage: reading a
- * 1 GiB file in 4 MiB chunks took 2.2–3.2 s with one ahead and 1.6 s with three (headless Chromium,
- * 2 cores; the profile is described in the closing note of issue 5).
- */
-const READ_AHEAD = 3;
 
 /**
  * Looks at each file as it streams past (the DICOM index parses headers here, so nothing is read
@@ -52,28 +46,6 @@ export interface StreamedPayload<T = never> {
   infoString: string;
   producer: Producer;
 }
-
-/** Reads a Blob in chunks, `ahead` reads in flight so Blob storage is never waited on. */
-export async function* blobChunks(blob: Blob, chunkSize: number, signal?: AbortSignal, ahead = READ_AHEAD): AsyncGenerator<Uint8Array> {
-  const read = (at: number) => {
-    const p = blob.slice(at, Math.min(blob.size, at + chunkSize)).arrayBuffer();
-    p.catch(() => {}); // surfaced when awaited; an abort in between must not report it unhandled
-    return p;
-  };
-  const pending: Promise<ArrayBuffer>[] = [];
-  let next = 0;
-  const fill = () => {
-    for (; pending.length < ahead && next < blob.size; next += chunkSize) pending.push(read(next));
-  };
-  fill();
-  while (pending.length) {
-    throwIfAborted(signal);
-    const current = await pending.shift()!;
-    fill();
-    yield new Uint8Array(current);
-  }
-}
-
 export async function decryptPayloadStreaming<T = never>(args: {
   ciphertext: Blob;
   origin: string;
@@ -117,16 +89,8 @@ export async function decryptPayloadStreaming<T = never>(args: {
   const rest = args.confident ? args.order.slice(1) : args.order;
   const found = await findInfoString({ source: chunks(), privateKey, ephemeralPublicKey: ephemeral, iv, tag, order: rest, chunkSize: callSize });
   for (const p of rest) tried.push(HKDF_INFO[p]);
-  if (!found) throw authFailed([...new Set(tried)]);
+  if (!found) throw authFailedError([...new Set(tried)]);
   return decryptWithKey({ ...args, chunkSize, key: found.key, iv, tag, producer: found.producer, chunks: chunks() });
-}
-
-function authFailed(tried: string[]): DecryptError {
-  return new DecryptError(
-    'auth-failed',
-    `The payload could not be decrypted: either the key is not the recipient key for this envelope, or the encrypted payload was altered or damaged. AES-GCM cannot tell these apart. Tried HKDF info strings: ${tried.map((t) => `"${t}"`).join(', ')}.`,
-    tried,
-  );
 }
 
 async function decryptWithKey<T>(a: {
@@ -231,7 +195,7 @@ async function decryptWithKey<T>(a: {
     entries.length = 0; // drop every staged file
     hashes.clear();
     inspected.clear();
-    if (e instanceof DecryptError) throw authFailed([HKDF_INFO[a.producer]]);
+    if (e instanceof DecryptError) throw authFailedError([HKDF_INFO[a.producer]]);
     throw e;
   }
   const problems = parser.finish();
@@ -257,57 +221,6 @@ async function decryptWithKey<T>(a: {
   };
 }
 
-const GiB = 1024 ** 3;
-
-/**
- * Decrypted payloads up to this size stay in memory; larger ones go to Blob storage, which the
- * browser can page to disk. A quarter of the device's memory (navigator.deviceMemory, which browsers
- * round and cap at 8 GiB), 1 GiB when unknown. Blob storage costs time: on the 1 GiB bench envelope,
- * one Blob per decrypted chunk plus one slice per file added ~5 s of work to the decrypting thread.
- */
-export function defaultInMemoryLimit(): number {
-  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
-  return typeof gib === 'number' && gib > 0 ? (gib * GiB) / 4 : GiB;
-}
-
-/**
- * Where decrypted files are kept until the tag is checked: `chunk` sees each decrypted chunk before
- * it is split, `file` turns one entry's pieces (views into the chunks they came in) into the file.
- */
-interface FileStore {
-  chunk(plain: Uint8Array): void;
-  file(pieces: Uint8Array[]): Uint8Array | Blob;
-}
-
-/**
- * In memory: a file is a view into its chunk (which the view keeps alive); a file across a chunk
- * boundary is joined into a buffer of its own.
- */
-const memoryStore: FileStore = {
-  chunk() {},
-  file: (pieces) => (pieces.length === 0 ? new Uint8Array(0) : pieces.length === 1 ? pieces[0]! : concatBytes(...pieces)),
-};
-
-/**
- * In Blob storage (one Blob per decrypted chunk, files are slices of it): slower, but the browser
- * may keep it on disk, so payloads larger than memory still open.
- */
-function blobStore(): FileStore {
-  const blobs = new WeakMap<ArrayBufferLike, { blob: Blob; offset: number }>();
-  return {
-    chunk(plain) {
-      blobs.set(plain.buffer, { blob: new Blob([plain as Uint8Array<ArrayBuffer>]), offset: plain.byteOffset });
-    },
-    file(pieces) {
-      const parts = pieces.map((p) => {
-        const c = blobs.get(p.buffer);
-        return c ? c.blob.slice(p.byteOffset - c.offset, p.byteOffset - c.offset + p.length) : new Blob([p.slice()]);
-      });
-      return parts.length === 1 ? parts[0]! : new Blob(parts);
-    },
-  };
-}
-
 /**
  * Web Crypto copies its input, and Chromium's allocator maps buffers above about half a MiB afresh
  * each time (and its output too): AES-CTR plus GHASH over a 1 GiB file read in 4 MiB pieces took
@@ -321,37 +234,3 @@ const DECRYPT_AHEAD_BYTES = 8 << 20;
 /** Decrypted bytes at (or back from) the tar hash and not yet split, before the decryption waits. */
 const MAX_LENT_BYTES = 32 << 20;
 
-/** The first `max` bytes of a file given as pieces (a view when the first piece holds them). */
-function headOf(pieces: readonly Uint8Array[], max: number): Uint8Array {
-  const first = pieces[0];
-  if (!first) return new Uint8Array(0);
-  if (first.length >= max || pieces.length === 1) return first.subarray(0, max);
-  const total = Math.min(max, pieces.reduce((n, p) => n + p.length, 0));
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of pieces) {
-    if (at >= total) break;
-    const n = Math.min(p.length, total - at);
-    out.set(p.subarray(0, n), at);
-    at += n;
-  }
-  return out;
-}
-
-/** SHA-256 (hex) of a Blob, read in chunks: never more than one chunk in memory. */
-export async function hashBlob(blob: Blob, chunkSize = DEFAULT_CHUNK_SIZE, signal?: AbortSignal): Promise<string> {
-  const h = await createSHA256();
-  h.init();
-  for await (const chunk of blobChunks(blob, chunkSize, signal)) h.update(chunk);
-  return h.digest('hex');
-}
-
-/** A payload file held as a Blob: the browser may keep it out of the JS heap; read on demand. */
-export function blobPayloadFile(path: string, blob: Blob): PayloadFile {
-  return { path, size: blob.size, blob, bytes: async () => new Uint8Array(await blob.arrayBuffer()) };
-}
-
-/** A payload file over bytes in memory or a Blob (a streamed payload, or one that crossed from the worker). */
-export function payloadFileFrom(path: string, x: Uint8Array | Blob): PayloadFile {
-  return x instanceof Uint8Array ? { path, size: x.length, bytes: async () => x } : blobPayloadFile(path, x);
-}

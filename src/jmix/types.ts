@@ -1,6 +1,8 @@
 // The contracts of the envelope core. Everything here is plain data: no DOM, no Node APIs.
 // Bytes flow one way: carrier (folder/zip/tar) -> EntryFile[] -> located envelope ->
 // decrypted payload -> verification report + typed model.
+import type { PayloadFile } from '../common/files.ts';
+import type { Problem } from '../common/problem.ts';
 
 /** A file as found in whatever carried the envelope, before we know where the envelope root is. */
 export interface EntryFile {
@@ -25,20 +27,7 @@ export type EnvelopeSource =
 
 export type CarrierKind = 'folder' | 'zip' | 'tar' | 'tar.gz';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-/** One finding about the input: what, where (file + JSON pointer), in words a person can act on. */
-export interface Problem {
-  severity: Severity;
-  file: string;
-  pointer: string;
-  message: string;
-  /**
-   * Set on a carrier problem that makes the envelope unusable as evidence although it could be read
-   * (a second gzip member, data after the tar end blocks): the structure check then fails.
-   */
-  fatal?: true;
-}
+export type { Problem, Severity } from '../common/problem.ts';
 
 export type Dialect = 'spec' | 'jmix-js' | 'jmix-rs' | 'jmix-php' | 'unknown';
 
@@ -245,14 +234,7 @@ export interface FilesJsonEntry {
   sizeBytes: number | null;
 }
 
-/** A file of the (decrypted) payload, path relative to payload/. */
-export interface PayloadFile {
-  path: string;
-  size: number;
-  bytes(): Promise<Uint8Array>;
-  /** The file as a Blob when it is held as one (streamed payloads): it crosses to the page uncopied. */
-  blob?: Blob;
-}
+export type { PayloadFile } from '../common/files.ts';
 
 export interface Envelope {
   id: string | null;

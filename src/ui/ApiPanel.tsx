@@ -7,7 +7,7 @@ import type { Problem } from '../jmix/types.ts';
 import { formatBytes } from './format.ts';
 import { envelopeUrl, fetchApiManifest, type ApiLink } from './jmix-api.ts';
 import { ProgressPanel } from './ProgressPanel.tsx';
-import { Shown } from './safe-text.ts';
+import { Shown } from '../common/safe-text.tsx';
 import { useOpener } from './store.ts';
 import './start.css';
 

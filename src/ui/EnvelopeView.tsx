@@ -8,7 +8,7 @@ import { personNameText } from './format.ts';
 import { KeyPrompt } from './KeyPrompt.tsx';
 import { PayloadFiles, reportPdfPath, SaveStudyButton } from './PayloadFiles.tsx';
 import { ProgressPanel } from './ProgressPanel.tsx';
-import { Shown } from './safe-text.ts';
+import { Shown } from '../common/safe-text.tsx';
 import { useOpener } from './store.ts';
 import { AuditDetails, envelopePatient, EnvelopeDetails, PatientDetails, PeopleDetails, StudyDetails } from './Summary.tsx';
 import { checkCounts, TrustChecks, VerdictBar } from './TrustPanel.tsx';

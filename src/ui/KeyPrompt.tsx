@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { keyFromFileBytes } from './key-file.ts';
-import { Shown } from './safe-text.ts';
+import { Shown } from '../common/safe-text.tsx';
 import { useOpener } from './store.ts';
 
 export function KeyPrompt() {

@@ -5,7 +5,7 @@ import type { PayloadFile } from '../jmix/types.ts';
 import { safeFileName, saveBlob, saveBytes } from './download.ts';
 import { formatBytes } from './format.ts';
 import { baseName, PdfReport } from './PdfReport.tsx';
-import { downloadName, escapeBidi, Shown } from './safe-text.ts';
+import { downloadName, escapeBidi, Shown } from '../common/safe-text.tsx';
 
 /** The report PDF: the one the envelope names, else the first PDF under files/. */
 export function reportPdfPath(result: OpenResult): string | null {

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { PayloadFile } from '../jmix/types.ts';
 import { saveBlob } from './download.ts';
 import type { PdfHandle } from './pdf-pages.ts';
-import { downloadName, escapeBidi, Shown } from './safe-text.ts';
+import { downloadName, escapeBidi, Shown } from '../common/safe-text.tsx';
 
 export function baseName(path: string): string {
   return path.split('/').pop() || path;

@@ -1,6 +1,6 @@
 import { useRef, type ChangeEvent } from 'react';
 import { DemoList } from './DemoList.tsx';
-import { Shown } from './safe-text.ts';
+import { Shown } from '../common/safe-text.tsx';
 import './start.css';
 import { directoryPicker, isAbortError, pickedFromDirectoryHandle, pickedFromFileList, sourceFromPicked, type PickedFile } from './dropped-files.ts';
 import { useOpener } from './store.ts';

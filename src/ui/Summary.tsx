@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { OpenResult } from '../jmix/api.ts';
 import type { AuditEntry, Entity, Patient } from '../jmix/types.ts';
 import { contactText, identifierLabel, personNameText } from './format.ts';
-import { Shown } from './safe-text.ts';
+import { Shown } from '../common/safe-text.tsx';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   if (children === null || children === undefined || children === '') return null;

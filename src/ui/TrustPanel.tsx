@@ -5,7 +5,7 @@ import type { Check, CheckStatus, Coverage, VerificationReport } from '../jmix/t
 import { safeFileName, saveBlob } from './download.ts';
 import { STATUS_ICON, STATUS_TEXT, verdictAdvice, verdictSentence } from './format.ts';
 import { useState } from 'react';
-import { Shown, escapeBidi } from './safe-text.ts';
+import { Shown, escapeBidi } from '../common/safe-text.tsx';
 import { senderToTrust, useOpener } from './store.ts';
 
 const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✗' } as const;

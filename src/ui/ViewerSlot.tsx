@@ -3,9 +3,9 @@ import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, 
 import type { OpenResult } from '../jmix/api.ts';
 import type { DicomStudy } from '../dicom/types.ts';
 import { personNameText } from './format.ts';
-import { Shown } from './safe-text.ts';
+import { Shown } from '../common/safe-text.tsx';
 import { useOpener } from './store.ts';
-import type { ReadPayloadFile } from '../viewer/cornerstone.ts';
+import type { ReadPayloadFile } from '../common/files.ts';
 
 interface StudyViewerProps {
   studies: DicomStudy[];

@@ -56,8 +56,6 @@ export interface OpenerState {
 let running: AbortController | null = null;
 let runId = 0;
 
-const cornerstoneModule = import.meta.glob<{ purgeCornerstone?: () => void }>('../viewer/cornerstone.ts');
-
 function startRun(): { id: number; signal: AbortSignal } {
   running?.abort();
   running = new AbortController();
@@ -227,12 +225,11 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   },
 }));
 
-// The viewer chunk and Cornerstone's set-up, fetched and run while the envelope opens rather than
-// after it: they would otherwise stand between the verdict and the first image.
-const viewerModule = import.meta.glob<{ prepareViewer?: () => Promise<void> }>('../viewer/StudyViewer.tsx');
+// The viewer's lifecycle is the viewer's own (src/viewer/lifecycle.ts), loaded only once an envelope opens.
+const viewerLifecycle = () => import('../viewer/lifecycle.ts');
 function warmViewer(): void {
-  viewerModule['../viewer/StudyViewer.tsx']?.()
-    .then((m) => m.prepareViewer?.())
+  viewerLifecycle()
+    .then((v) => v.warmViewer())
     .catch(() => {}); // the viewer reports its own failure when it mounts
 }
 
@@ -266,10 +263,8 @@ async function runOpen(run: { id: number; signal: AbortSignal }, source: Envelop
 }
 
 async function purgeViewerCaches(): Promise<void> {
-  const load = cornerstoneModule['../viewer/cornerstone.ts'];
-  if (!load) return;
   try {
-    (await load()).purgeCornerstone?.();
+    (await viewerLifecycle()).purgeViewer();
   } catch {
     // Purging is best effort: the references above are already dropped.
   }

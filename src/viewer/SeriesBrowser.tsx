@@ -1,9 +1,10 @@
 // Series list with thumbnails of each series' middle image.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { utilities } from '@cornerstonejs/core';
+import type { ReadPayloadFile } from '../common/files.ts';
+import { Shown } from '../common/safe-text.tsx';
 import { imageIdForFrame, initCornerstone, loadIntoCache } from './cornerstone.ts';
 import type { SeriesEntry } from './viewerModel.ts';
-import type { ReadPayloadFile } from './cornerstone.ts';
 
 // Thumbnails render one after another: they share the GPU (or CPU) with the main viewport.
 let thumbnailQueue: Promise<unknown> = Promise.resolve();
@@ -82,9 +83,9 @@ export function SeriesBrowser(props: {
                     what is on screen ("CT", the description) and a screen reader hears "Series 2: CT, ...". */}
                 <span className="jv-visually-hidden">Series {series.seriesNumber ?? i + 1}: </span>
                 <span className="jv-series-text">
-                  <span className="jv-series-modality">{series.modality ?? '—'}</span>
+                  <span className="jv-series-modality"><Shown text={series.modality ?? '—'} /></span>
                   <span className="jv-visually-hidden">, </span>
-                  <span className="jv-series-desc">{series.description ?? '(no description)'}</span>
+                  <span className="jv-series-desc"><Shown text={series.description ?? '(no description)'} /></span>
                   <span className="jv-visually-hidden">, </span>
                   <span className="jv-series-count">
                     {count} image{count === 1 ? '' : 's'}

@@ -1,8 +1,9 @@
 // Panel listing every element of the current instance, with a search box.
 import { useEffect, useMemo, useState } from 'react';
+import { payloadBytes, type ReadPayloadFile } from '../common/files.ts';
+import { Shown } from '../common/safe-text.tsx';
 import { filterTags, listTags, type TagRow } from '../dicom/tags.ts';
 import { describeError } from './viewerModel.ts';
-import { payloadBytes, type ReadPayloadFile } from './cornerstone.ts';
 
 export function TagInspector(props: { path: string | null; readFile: ReadPayloadFile; onClose: () => void }) {
   const { path, readFile, onClose } = props;
@@ -33,7 +34,10 @@ export function TagInspector(props: { path: string | null; readFile: ReadPayload
   return (
     <section className="jv-tags" aria-label="Tag inspector" data-testid="tag-inspector">
       <header className="jv-tags-header">
-        <h2>Tags{path ? `: ${path}` : ''}</h2>
+        <h2>
+          Tags{path ? ': ' : ''}
+          <Shown text={path} />
+        </h2>
         <button type="button" onClick={onClose}>
           Close tag inspector
         </button>
@@ -64,7 +68,9 @@ export function TagInspector(props: { path: string | null; readFile: ReadPayload
                   <td style={{ paddingLeft: `${0.4 + r.depth * 0.9}em` }}>{r.tag}</td>
                   <td>{r.vr}</td>
                   <td>{r.name}</td>
-                  <td className="jv-tags-value">{r.value}</td>
+                  <td className="jv-tags-value">
+                    <Shown text={r.value} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -27,8 +27,10 @@ import {
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { payloadBytes, type ReadPayloadFile } from '../common/files.ts';
+import { inflateIfDeflated } from '../dicom/inflate.ts';
 import type { DicomFrame } from '../dicom/types.ts';
-import { inflateIfDeflated } from './deflate.ts';
+import { TS_DEFLATED } from '../dicom/uids.ts';
 import { describeError } from './viewerModel.ts';
 
 export const TOOL_NAMES = {
@@ -83,15 +85,6 @@ export function createRenderingEngine(): RenderingEngine {
   return new RenderingEngine(`jmix-viewer-${engineCounter}`);
 }
 
-/** How the viewer reads a payload file: its bytes, or (large payloads) the Blob that holds it. */
-export type ReadPayloadFile = (path: string) => Promise<Uint8Array | Blob>;
-
-/** The bytes of what ReadPayloadFile gave. */
-export async function payloadBytes(x: Uint8Array | Blob): Promise<Uint8Array> {
-  return x instanceof Blob ? new Uint8Array(await x.arrayBuffer()) : x;
-}
-
-const DEFLATED_TS = '1.2.840.10008.1.2.1.99';
 const SCHEME = 'jmix';
 
 // Payload files known to the loader, by path and by number; shared by all mounts until purgeCornerstone().
@@ -120,7 +113,7 @@ function loadPayloadImage(imageId: string, options: Record<string, unknown>): { 
       if (!file) throw new Error(`${imageId} names no payload file (the envelope was closed).`);
       ready = file.readFile(file.path).then(async (x) => {
         const bytes = await payloadBytes(x);
-        const part10 = file.transferSyntaxUid === DEFLATED_TS ? inflateIfDeflated(bytes) : bytes;
+        const part10 = file.transferSyntaxUid === TS_DEFLATED ? inflateIfDeflated(bytes) : bytes;
         // The reader keeps what it is given: a view into a larger decrypted chunk is copied out.
         const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : part10.slice();
         await metadataUtilities.addDicomPart10Instance(base, own.buffer as ArrayBuffer);
@@ -151,7 +144,6 @@ export class PayloadImageError extends Error {
     this.name = 'PayloadImageError';
   }
 }
-
 
 /**
  * The imageId of one displayable frame. Multi-frame instances use the wadouri loader's 1-based

@@ -4,9 +4,9 @@ import { StrictMode, useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { indexDicom } from '../dicom/index.ts';
 import type { DicomIndex } from '../dicom/types.ts';
-import type { PayloadFile } from '../jmix/types.ts';
+import type { PayloadFile } from '../common/files.ts';
 import StudyViewer from './StudyViewer.tsx';
-import { purgeCornerstone } from './cornerstone.ts';
+import { purgeViewer } from './lifecycle.ts';
 
 function Harness() {
   const [index, setIndex] = useState<DicomIndex | null>(null);
@@ -27,7 +27,7 @@ function Harness() {
     if (!list) return;
     setIndex(null);
     setError(null);
-    purgeCornerstone();
+    purgeViewer();
     const map = new Map<string, File>();
     const payload: PayloadFile[] = [];
     for (const file of Array.from(list)) {

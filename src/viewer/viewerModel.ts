@@ -142,26 +142,3 @@ export function explainDecodeError(e: unknown): string {
   }
   return `This image could not be decoded: ${raw}`;
 }
-
-export interface Shortcut {
-  keys: string;
-  action: string;
-}
-
-export const SHORTCUTS: Shortcut[] = [
-  { keys: 'Mouse wheel, ↑ / ↓, Page Up / Page Down', action: 'Previous / next image' },
-  { keys: 'Home / End', action: 'First / last image' },
-  { keys: '[ / ]', action: 'Previous / next series' },
-  { keys: 'Left drag', action: 'Active tool (window/level by default)' },
-  { keys: 'Right drag', action: 'Zoom' },
-  { keys: 'Middle drag', action: 'Pan' },
-  { keys: '1 – 5', action: 'Window presets: soft tissue, lung, bone, brain, image default' },
-  { keys: 'I', action: 'Invert' },
-  { keys: 'R', action: 'Rotate 90°' },
-  { keys: 'H / V', action: 'Flip horizontal / vertical' },
-  { keys: 'Space or Escape', action: 'Reset view' },
-  { keys: 'Delete', action: 'Delete the selected measurement' },
-  { keys: '?', action: 'Show or hide this list' },
-  { keys: 'One finger', action: 'Scroll images (touch)' },
-  { keys: 'Pinch / two fingers', action: 'Zoom / pan (touch)' },
-];

@@ -3,7 +3,7 @@
 // bytes whose buffers are moved (transferred, not copied), and are wrapped back into the core's
 // types on each side.
 import { EnvelopeError, type OpenOptions, type OpenResult, type Progress } from '../jmix/api.ts';
-import { payloadFileFrom } from '../jmix/stream-decrypt.ts';
+import { payloadFileFrom } from '../jmix/blob-payload.ts';
 import type { EntryFile, EnvelopeSource, Envelope, PayloadFile, Problem } from '../jmix/types.ts';
 
 export type WireSource =

@@ -118,3 +118,14 @@ export function directoryWithDataMessage(origin: string, name: string, size: num
 export function directoryWithDataError(origin: string, name: string, size: number): EnvelopeError {
   return new EnvelopeError('ambiguous-archive', directoryWithDataMessage(origin, name, size));
 }
+
+/**
+ * Why a list of archive entries has more than one reading: the first folder entry with data, or
+ * the first name conflict; null when there is none. For readers that keep going (the decrypted
+ * payload), where refuseNameConflicts would throw.
+ */
+export function entriesAmbiguity(entries: readonly { name: string; type: string; size: number }[], origin: string): string | null {
+  for (const entry of entries) if (entry.type === 'directory' && entry.size > 0) return directoryWithDataMessage(origin, entry.name, entry.size);
+  const conflict = findNameConflict(entries.map((e) => ({ name: e.name, kind: e.type === 'directory' ? 'folder' : 'file' })));
+  return conflict ? nameConflictMessage(conflict, origin) : null;
+}

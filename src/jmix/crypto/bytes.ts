@@ -157,9 +157,12 @@ export function utf8Decode(bytes: Uint8Array, opts: { fatal?: boolean } = {}): s
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
+  return joinBytes(parts);
+}
+
+/** The parts one after another in `length` bytes (their total by default; zeros fill the rest). Takes a list, not arguments: an archive may have more parts than a call has room for. */
+export function joinBytes(parts: readonly Uint8Array[], length = parts.reduce((n, p) => n + p.length, 0)): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(length);
   let o = 0;
   for (const p of parts) {
     out.set(p, o);

@@ -3,7 +3,8 @@
 // GCM tag is what tells us which producer wrote the envelope.
 import type { EncryptionInfo } from '../types.ts';
 import { Base64Error, base64ToBytes, bs, bytesToBase64, concatBytes } from './bytes.ts';
-import { generateX25519KeyPair, KeyAgreementError, sharedSecret } from './x25519.ts';
+import { deriveAes256Key, hkdfAes256Key, hkdfInputKey } from './kdf.ts';
+import { generateX25519KeyPair, KeyAgreementError } from './x25519.ts';
 
 export type Producer = 'jmix-js' | 'jmix-rs' | 'jmix-php';
 
@@ -81,18 +82,28 @@ export function parseEncryptionParams(encryption: EncryptionInfo): { ephemeral: 
   };
 }
 
-async function hkdfAesKey(ikm: CryptoKey, info: string, usage: KeyUsage): Promise<CryptoKey> {
-  return globalThis.crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    [usage],
-  );
+/** An AES-256-GCM CryptoKey over derived key bytes. */
+function aesGcmKey(raw: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
+  return globalThis.crypto.subtle.importKey('raw', bs(raw), { name: 'AES-GCM' }, false, [usage]);
 }
 
-async function importSecret(secret: Uint8Array): Promise<CryptoKey> {
-  return globalThis.crypto.subtle.importKey('raw', bs(secret), 'HKDF', false, ['deriveKey']);
+/** Runs a key agreement step; an unusable key (KeyAgreementError) becomes DecryptError('bad-parameters'). */
+export async function asDecryptError<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof KeyAgreementError) throw new DecryptError('bad-parameters', e.message);
+    throw e;
+  }
+}
+
+/** No info string tried authenticated the payload. `note` says how the tag was found, where that matters. */
+export function authFailedError(tried: string[], note = ''): DecryptError {
+  return new DecryptError(
+    'auth-failed',
+    `The payload could not be decrypted: either the key is not the recipient key for this envelope, or the encrypted payload was altered or damaged. AES-GCM cannot tell these apart. Tried HKDF info strings: ${tried.map((t) => `"${t}"`).join(', ')}${note}.`,
+    tried,
+  );
 }
 
 /**
@@ -107,19 +118,10 @@ export async function decryptPayload(args: {
 }): Promise<DecryptResult> {
   const { ciphertext, encryption, privateKey } = args;
   const order = args.order ?? ['jmix-js', 'jmix-php', 'jmix-rs'];
-  const algo = (encryption.algorithm ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
-  if (algo !== 'AES256GCM') {
-    throw new DecryptError(
-      'bad-parameters',
-      `security.encryption.algorithm is "${encryption.algorithm}"; every JMIX producer uses "AES-256-GCM", which is the only algorithm this viewer can decrypt.`,
-    );
-  }
-  const ephemeral = decodeField(encryption.ephemeralPublicKey, 'ephemeral_public_key', 32);
-  const iv = decodeField(encryption.iv, 'iv', IV_BYTES);
+  const { ephemeral, iv, tag } = parseEncryptionParams(encryption);
   let sealed: Uint8Array<ArrayBuffer>;
   let tagSource: DecryptResult['tagSource'];
-  if (encryption.authTag != null && encryption.authTag !== '') {
-    const tag = decodeField(encryption.authTag, 'auth_tag', TAG_BYTES);
+  if (tag) {
     sealed = concatBytes(ciphertext, tag); // Web Crypto expects ciphertext || tag
     tagSource = 'manifest';
   } else {
@@ -136,19 +138,12 @@ export async function decryptPayload(args: {
     throw new DecryptError('bad-parameters', `The recipient private key is ${privateKey.length} bytes; an X25519 private key is 32 bytes.`);
   }
 
-  let secret: Uint8Array;
-  try {
-    secret = await sharedSecret(privateKey, ephemeral);
-  } catch (e) {
-    if (e instanceof KeyAgreementError) throw new DecryptError('bad-parameters', e.message);
-    throw e;
-  }
-  const ikm = await importSecret(secret);
+  const ikm = await asDecryptError(() => hkdfInputKey(privateKey, ephemeral));
   const tried: string[] = [];
   for (const producer of order) {
     const info = HKDF_INFO[producer];
     tried.push(info);
-    const key = await hkdfAesKey(ikm, info, 'decrypt');
+    const key = await aesGcmKey(await hkdfAes256Key(ikm, info), 'decrypt');
     try {
       const plain = await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: bs(iv), tagLength: 128 }, key, sealed);
       return { plaintext: new Uint8Array(plain), infoString: info, producer, tagSource };
@@ -156,15 +151,7 @@ export async function decryptPayload(args: {
       // OperationError = tag mismatch: wrong key, wrong info string, or altered bytes. Try the next.
     }
   }
-  const tagNote =
-    tagSource === 'file-tail'
-      ? ' (the manifest has no auth_tag, so the last 16 bytes of the file were used as the tag)'
-      : '';
-  throw new DecryptError(
-    'auth-failed',
-    `The payload could not be decrypted: either the key is not the recipient key for this envelope, or the encrypted payload was altered or damaged. AES-GCM cannot tell these apart. Tried HKDF info strings: ${tried.map((t) => `"${t}"`).join(', ')}${tagNote}.`,
-    tried,
-  );
+  throw authFailedError(tried, tagSource === 'file-tail' ? ' (the manifest has no auth_tag, so the last 16 bytes of the file were used as the tag)' : '');
 }
 
 /**
@@ -180,8 +167,7 @@ export async function encryptPayload(
   encryption: { algorithm: 'AES-256-GCM'; ephemeral_public_key: string; iv: string; auth_tag: string };
 }> {
   const eph = generateX25519KeyPair();
-  const secret = await sharedSecret(eph.privateKey, recipientPublicKey);
-  const key = await hkdfAesKey(await importSecret(secret), HKDF_INFO[producer], 'encrypt');
+  const key = await aesGcmKey(await deriveAes256Key(eph.privateKey, recipientPublicKey, HKDF_INFO[producer]), 'encrypt');
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = new Uint8Array(
     await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, key, bs(plaintext)),

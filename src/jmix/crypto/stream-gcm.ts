@@ -3,25 +3,26 @@
 // browsers) while a GHASH state absorbs the same ciphertext, and the tag is compared in constant
 // time at the end. Plaintext handed out before finish() resolves is UNTRUSTED: callers
 // must hold it back, and discard it all when finish() throws.
-// GHASH engine: noble's pure-JS GHASH runs at only ~50 MB/s in Chromium, so by default the bulk
-// GHASH is computed by Web Crypto itself: AES-GCM *encryption* of an empty message with the chunk as
-// additional data returns (Y ⊕ L')·H ⊕ E_K(J0), where Y is the chunk's GHASH state; the known mask
-// and length term are removed and chunk states are chained with Z ← Z·H^m ⊕ Y·H. The field
-// multiplications use noble's GHASH keyed with one operand (GHASH_b(a) = a·b), never our own code.
+// GHASH is in ghash.ts; the key comes from kdf.ts.
 // Layout (NIST SP 800-38D, 96-bit IV, no AAD): H = E_K(0^128); J0 = IV ‖ 1; the payload's block i
 // (0-based) is XORed with E_K(IV ‖ (2 + i) mod 2^32); tag = GHASH_H(C ‖ pad ‖ 0^64 ‖ [len(C)]_64) ⊕ E_K(J0).
-import { GHASH } from '@noble/ciphers/_polyval.js';
 import { bs, constantTimeEqual } from './bytes.ts';
-import { DecryptError, HKDF_INFO, IV_BYTES, TAG_BYTES, type Producer } from './payload-cipher.ts';
-import { KeyAgreementError, sharedSecret } from './x25519.ts';
+import { BLOCK, GhashStream, padFront, WebCryptoGhash, xor16, type Ghasher } from './ghash.ts';
+import { deriveAes256Key, hkdfAes256Key, hkdfInputKey } from './kdf.ts';
+import { asDecryptError, DecryptError, HKDF_INFO, IV_BYTES, TAG_BYTES, type Producer } from './payload-cipher.ts';
 
-const BLOCK = 16;
 /** GCM's limit for one message with a 96-bit IV: 2^32 − 2 blocks. */
 export const GCM_MAX_BYTES = (2 ** 32 - 2) * BLOCK;
-/** GHASH table size hint: > 64 KiB selects noble's 8-bit window, the fastest for bulk data. */
-const BULK_HINT = 1 << 20;
 
 const subtle = () => globalThis.crypto.subtle;
+
+function requireIv(iv: Uint8Array): void {
+  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
+}
+
+function requireTag(tag: Uint8Array): void {
+  if (tag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${tag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
+}
 
 /**
  * The CTR counter block for the payload's block `blockIndex` (0-based): IV ‖ (2 + blockIndex) mod 2^32,
@@ -29,7 +30,7 @@ const subtle = () => globalThis.crypto.subtle;
  * `length: 32` reproduces inside one call.
  */
 export function counterBlock(iv: Uint8Array, blockIndex: number): Uint8Array<ArrayBuffer> {
-  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
+  requireIv(iv);
   if (!Number.isSafeInteger(blockIndex) || blockIndex < 0) throw new RangeError(`block index ${blockIndex} is not a non-negative integer`);
   const out = new Uint8Array(BLOCK);
   out.set(iv);
@@ -42,16 +43,6 @@ function j0(iv: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(BLOCK);
   out.set(iv);
   out[15] = 1;
-  return out;
-}
-
-/** GCM length block for no AAD: 0^64 ‖ bit length of the ciphertext, big-endian. */
-function lengthBlock(bytes: number): Uint8Array {
-  const out = new Uint8Array(BLOCK);
-  const view = new DataView(out.buffer);
-  const bits = bytes * 8; // < 2^40, exact in a double
-  view.setUint32(8, Math.floor(bits / 2 ** 32), false);
-  view.setUint32(12, bits >>> 0, false);
   return out;
 }
 
@@ -78,11 +69,6 @@ async function keyMaterial(key: CryptoKey | Uint8Array): Promise<KeyMaterial> {
   throw new DecryptError('bad-parameters', `The streaming decryptor needs the AES key as raw bytes, an AES-CTR CryptoKey with encrypt+decrypt usages, or an extractable key; it got a non-extractable ${key.algorithm.name} key.`);
 }
 
-interface Ghasher {
-  update(data: Uint8Array): void | Promise<void>;
-  digest(): Uint8Array | Promise<Uint8Array>;
-}
-
 /** H, the tag mask E_K(J0) and a GHASH state for one key and IV. */
 async function gcmState(km: KeyMaterial, iv: Uint8Array, engine: GhashEngine): Promise<{ ghash: Ghasher; tagMask: Uint8Array }> {
   const j = j0(iv);
@@ -94,162 +80,6 @@ async function gcmState(km: KeyMaterial, iv: Uint8Array, engine: GhashEngine): P
 /** One keystream block E_K(counter) (AES-CTR over 16 zero bytes). */
 async function keystreamBlock(key: CryptoKey, counter: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   return new Uint8Array(await subtle().encrypt({ name: 'AES-CTR', counter, length: 64 }, key, new Uint8Array(BLOCK)));
-}
-
-/**
- * GHASH over a byte stream cut at arbitrary places. noble's GHASH zero-pads every update() to a block,
- * so partial blocks are carried over here and only whole blocks are fed until the end.
- */
-export class GhashStream {
-  private readonly ghash: GHASH;
-  private readonly carry = new Uint8Array(BLOCK);
-  private carryLen = 0;
-  private total = 0;
-
-  constructor(h: Uint8Array, expectedBytes = BULK_HINT) {
-    this.ghash = new GHASH(h, expectedBytes);
-  }
-
-  get bytes(): number {
-    return this.total;
-  }
-
-  update(data: Uint8Array): void {
-    this.total += data.length;
-    let at = 0;
-    if (this.carryLen > 0) {
-      at = Math.min(BLOCK - this.carryLen, data.length);
-      this.carry.set(data.subarray(0, at), this.carryLen);
-      this.carryLen += at;
-      if (this.carryLen < BLOCK) return;
-      this.ghash.update(this.carry);
-      this.carryLen = 0;
-    }
-    const whole = at + Math.floor((data.length - at) / BLOCK) * BLOCK;
-    if (whole > at) this.ghash.update(data.subarray(at, whole));
-    if (whole < data.length) {
-      this.carry.set(data.subarray(whole));
-      this.carryLen = data.length - whole;
-    }
-  }
-
-  /** The GHASH of everything fed, padded, followed by the length block (no AAD). */
-  digest(): Uint8Array {
-    if (this.carryLen > 0) this.ghash.update(this.carry.subarray(0, this.carryLen));
-    this.ghash.update(lengthBlock(this.total));
-    return this.ghash.digest();
-  }
-}
-
-/** a·b in GCM's field, using noble's GHASH keyed with b over the single block a. */
-function gfMul(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return new GHASH(b, BLOCK).update(a).digest();
-}
-
-/** h^n by square-and-multiply over gfMul. */
-function gfPow(h: Uint8Array, n: number): Uint8Array {
-  let result: Uint8Array | null = null;
-  let base = h;
-  for (let e = n; e > 0; e = Math.floor(e / 2)) {
-    if (e % 2 === 1) result = result ? gfMul(result, base) : base;
-    if (e > 1) base = gfMul(base, base);
-  }
-  return result ?? ONE;
-}
-
-/** The multiplicative identity in GCM's bit order (the leftmost bit is x^0). */
-const ONE = Uint8Array.from({ length: BLOCK }, (_, i) => (i === 0 ? 0x80 : 0));
-
-function xorInto(a: Uint8Array, b: Uint8Array): Uint8Array {
-  for (let i = 0; i < BLOCK; i++) a[i] = (a[i] ?? 0) ^ (b[i] ?? 0);
-  return a;
-}
-
-/** Incremental GHASH (same contract as GhashStream) with the bulk work done by Web Crypto AES-GCM. */
-export class WebCryptoGhash {
-  private readonly carry = new Uint8Array(BLOCK);
-  private carryLen = 0;
-  private total = 0;
-  /** Z = Y·H, where Y is the GHASH state over everything absorbed so far. */
-  private z: Uint8Array = new Uint8Array(BLOCK);
-  private readonly powers = new Map<number, Uint8Array>();
-  private readonly lengthTerms = new Map<number, Uint8Array>();
-
-  /** `mask` must be E_K(iv ‖ 1) for the same key and iv. */
-  constructor(
-    private readonly gcmKey: CryptoKey,
-    private readonly h: Uint8Array,
-    private readonly iv: Uint8Array<ArrayBuffer>,
-    private readonly mask: Uint8Array,
-  ) {}
-
-  get bytes(): number {
-    return this.total;
-  }
-
-  /** L'·H for a segment of `bytes` (the same for every full-size segment, so kept). */
-  private lengthTerm(bytes: number): Uint8Array {
-    let term = this.lengthTerms.get(bytes);
-    if (!term) {
-      const lenAad = new Uint8Array(BLOCK);
-      const bits = bytes * 8;
-      new DataView(lenAad.buffer).setUint32(0, Math.floor(bits / 2 ** 32), false);
-      new DataView(lenAad.buffer).setUint32(4, bits >>> 0, false);
-      this.lengthTerms.set(bytes, (term = gfMul(lenAad, this.h)));
-    }
-    return term;
-  }
-
-  private hPow(m: number): Uint8Array {
-    let p = this.powers.get(m);
-    if (!p) this.powers.set(m, (p = gfPow(this.h, m)));
-    return p;
-  }
-
-  /** Absorbs a segment; all but the last must be whole blocks (GCM zero-pads additional data). */
-  private async absorb(segment: Uint8Array<ArrayBuffer>): Promise<void> {
-    if (segment.length === 0) return;
-    // Re-using the payload's (key, IV) is harmless here: the "tags" made are intermediate values that
-    // never leave this object, and whoever runs this already holds K.
-    const t = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: this.iv, additionalData: segment, tagLength: 128 }, this.gcmKey, new Uint8Array(0)));
-    // t = (Y_seg ⊕ L')·H ⊕ mask with L' = [len(segment) bits]_64 ‖ 0^64, so Y_seg·H = t ⊕ mask ⊕ L'·H.
-    const ySegH = xorInto(xorInto(t, this.mask), this.lengthTerm(segment.length));
-    this.z = xorInto(gfMul(this.z, this.hPow(Math.ceil(segment.length / BLOCK))), ySegH);
-  }
-
-  async update(data: Uint8Array): Promise<void> {
-    this.total += data.length;
-    let at = 0;
-    let head: Uint8Array | null = null;
-    if (this.carryLen > 0) {
-      at = Math.min(BLOCK - this.carryLen, data.length);
-      this.carry.set(data.subarray(0, at), this.carryLen);
-      this.carryLen += at;
-      if (this.carryLen < BLOCK) return;
-      head = this.carry.slice();
-      this.carryLen = 0;
-    }
-    const whole = at + Math.floor((data.length - at) / BLOCK) * BLOCK;
-    const body = data.subarray(at, whole);
-    await this.absorb(head ? padFront(body, 0, head) : bs(body));
-    if (whole < data.length) {
-      this.carry.set(data.subarray(whole));
-      this.carryLen = data.length - whole;
-    }
-  }
-
-  async digest(): Promise<Uint8Array> {
-    if (this.carryLen > 0) await this.absorb(this.carry.slice(0, this.carryLen));
-    this.carryLen = 0;
-    // GHASH(C ‖ L) = (Y ⊕ L)·H = Z ⊕ L·H.
-    return xorInto(this.z.slice(), gfMul(lengthBlock(this.total), this.h));
-  }
-}
-
-function xor16(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(BLOCK);
-  for (let i = 0; i < BLOCK; i++) out[i] = (a[i] ?? 0) ^ (b[i] ?? 0);
-  return out;
 }
 
 export interface GcmDecryptor {
@@ -266,8 +96,8 @@ export interface GcmDecryptor {
  * overlaps the Web Crypto CTR work with GHASH of the same chunk on the calling thread.
  */
 export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, expectedTag: Uint8Array, opts: { ghash?: GhashEngine } = {}): GcmDecryptor {
-  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
-  if (expectedTag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${expectedTag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
+  requireIv(iv);
+  requireTag(expectedTag);
   const ivCopy = iv.slice();
   const tag = expectedTag.slice();
   const setup = (async () => {
@@ -332,14 +162,6 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
   };
 }
 
-/** `chunk` behind `skip` zero bytes, or behind `head` when given. */
-function padFront(chunk: Uint8Array, skip: number, head?: Uint8Array): Uint8Array<ArrayBuffer> {
-  const lead = head?.length ?? skip;
-  const out = new Uint8Array(lead + chunk.length);
-  if (head) out.set(head);
-  out.set(chunk, lead);
-  return out;
-}
 
 export type CiphertextSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 
@@ -381,22 +203,12 @@ export async function decryptGcmStreaming(
   }
   await dec.finish();
 }
-
 /**
- * The raw AES-256 key for the streaming path: X25519(priv, ephemeral) → HKDF-SHA256 (empty salt, `info`).
- * Same derivation as decryptPayload, but as bytes so CTR and the GHASH key can both be made from it.
+ * The raw AES-256 key for the streaming path (kdf.ts): as bytes, so CTR and the GHASH key can both
+ * be made from it.
  */
 export async function deriveStreamKey(privateKey: Uint8Array, ephemeralPublicKey: Uint8Array, info: string): Promise<Uint8Array> {
-  let secret: Uint8Array;
-  try {
-    secret = await sharedSecret(privateKey, ephemeralPublicKey);
-  } catch (e) {
-    if (e instanceof KeyAgreementError) throw new DecryptError('bad-parameters', e.message);
-    throw e;
-  }
-  const ikm = await subtle().importKey('raw', bs(secret), 'HKDF', false, ['deriveBits']);
-  const bits = await subtle().deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }, ikm, 256);
-  return new Uint8Array(bits);
+  return asDecryptError(() => deriveAes256Key(privateKey, ephemeralPublicKey, info));
 }
 
 export interface InfoStringMatch {
@@ -422,12 +234,14 @@ export async function findInfoString(args: {
   ghash?: GhashEngine;
 }): Promise<InfoStringMatch | null> {
   const { iv, tag } = args;
-  if (iv.length !== IV_BYTES) throw new DecryptError('bad-parameters', `The GCM IV is ${iv.length} bytes; JMIX uses ${IV_BYTES}-byte IVs.`);
-  if (tag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${tag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
+  requireIv(iv);
+  requireTag(tag);
   const order = args.order ?? (['jmix-js', 'jmix-php', 'jmix-rs'] as Producer[]);
+  // One key agreement, then one HKDF per candidate info string.
+  const ikm = await asDecryptError(() => hkdfInputKey(args.privateKey, args.ephemeralPublicKey));
   const candidates = await Promise.all(
     order.map(async (producer) => {
-      const key = await deriveStreamKey(args.privateKey, args.ephemeralPublicKey, HKDF_INFO[producer]);
+      const key = await hkdfAes256Key(ikm, HKDF_INFO[producer]);
       return { producer, key, ...(await gcmState(await keyMaterial(key), iv, args.ghash ?? 'webcrypto')) };
     }),
   );
