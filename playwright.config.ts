@@ -36,7 +36,9 @@ export default defineConfig({
     {
       name: 'cpu',
       grep: /@cpu/,
-      use: { launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, '--disable-webgl'] } },
+      use: {
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, '--disable-webgl'] },
+      },
     },
   ],
   webServer: {

@@ -73,7 +73,9 @@ export default defineConfig({
           {
             // Only this site's own demo envelopes; other origins and the #api endpoints are never intercepted.
             urlPattern: ({ url, sameOrigin }) =>
-              sameOrigin && url.href.startsWith(`${(self as unknown as { registration: { scope: string } }).registration.scope}demo/`) && url.pathname.endsWith('.zip'),
+              sameOrigin &&
+              url.href.startsWith(`${(self as unknown as { registration: { scope: string } }).registration.scope}demo/`) &&
+              url.pathname.endsWith('.zip'),
             handler: 'CacheFirst',
             options: { cacheName: DEMO_CACHE, cacheableResponse: { statuses: [200] } },
           },

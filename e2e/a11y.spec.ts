@@ -36,7 +36,13 @@ async function seriousViolations(page: Page, where: string): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join(', ')}`,
+    );
 }
 
 /** A focused control must show it: an outline or a box-shadow ring. */
@@ -55,12 +61,17 @@ async function tabTo(page: Page, target: Locator, what: string, max = 60): Promi
   for (let i = 0; i < max; i++) {
     if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) break;
     await page.keyboard.press('Tab');
-    path.push(await page.evaluate(() => {
-      const a = document.activeElement;
-      return a ? `${a.tagName.toLowerCase()}${a.getAttribute('role') ? `[${a.getAttribute('role')}]` : ''} "${(a.getAttribute('aria-label') ?? a.textContent ?? '').slice(0, 30)}"` : 'none';
-    }));
+    path.push(
+      await page.evaluate(() => {
+        const a = document.activeElement;
+        return a
+          ? `${a.tagName.toLowerCase()}${a.getAttribute('role') ? `[${a.getAttribute('role')}]` : ''} "${(a.getAttribute('aria-label') ?? a.textContent ?? '').slice(0, 30)}"`
+          : 'none';
+      }),
+    );
   }
-  if (!(await target.evaluate((el) => el === document.activeElement).catch(() => false))) console.log(`Tab path towards ${what}:\n${path.join('\n')}`);
+  if (!(await target.evaluate((el) => el === document.activeElement).catch(() => false)))
+    console.log(`Tab path towards ${what}:\n${path.join('\n')}`);
   await expectVisibleFocus(target, what);
 }
 

@@ -16,7 +16,12 @@ test.beforeEach(() => {
 test('a failed check never looks like a pass: words, colour and icon in the verdict and the tab', async ({ page }) => {
   const study = syntheticStudy({ ctSlices: 2, ctSize: 32, mrSlices: 1, mrSize: 32, usFrames: 1 });
   const tampered = toZip(
-    await packEnvelope({ dialect: 'spec', payloadFiles: study.files, signWith: crypto.getRandomValues(new Uint8Array(32)), tamper: 'payload-byte' }),
+    await packEnvelope({
+      dialect: 'spec',
+      payloadFiles: study.files,
+      signWith: crypto.getRandomValues(new Uint8Array(32)),
+      tamper: 'payload-byte',
+    }),
     'root',
   );
   // The flipped byte may land in a DICOM header: the image loader saying so is expected here.

@@ -20,7 +20,15 @@ test('phone (390×844): nothing overflows sideways, the viewer comes first and t
   const details = page.getByRole('complementary', { name: 'Envelope details' });
   expect((await details.boundingBox())!.y).toBeGreaterThanOrEqual(viewerBox.y + viewerBox.height - 1);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/envelope-phone.png`, fullPage: true });
-  for (const name of ['Patient', 'Study', 'Sender and recipients', 'About this envelope', 'Audit trail', 'Files and report', 'Trust checks']) {
+  for (const name of [
+    'Patient',
+    'Study',
+    'Sender and recipients',
+    'About this envelope',
+    'Audit trail',
+    'Files and report',
+    'Trust checks',
+  ]) {
     await tab(page, name).click();
     if (name === 'Files and report') await expect(page.locator('canvas.pdf-report__canvas')).toHaveAttribute('data-rendered', 'true');
     expect(await noSideScroll(), `no sideways scroll on the ${name} tab`).toBe(true);

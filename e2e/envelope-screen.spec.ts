@@ -5,7 +5,20 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFile } from './support/app.ts';
-import { canvasInk, encrypted, IHI, recipientKey, reportOnly, requests, SHOTS, tab, tabToTablist, useEnvelopeScreen, verdict, withImages } from './support/envelope-screen.ts';
+import {
+  canvasInk,
+  encrypted,
+  IHI,
+  recipientKey,
+  reportOnly,
+  requests,
+  SHOTS,
+  tab,
+  tabToTablist,
+  useEnvelopeScreen,
+  verdict,
+  withImages,
+} from './support/envelope-screen.ts';
 
 useEnvelopeScreen(test);
 

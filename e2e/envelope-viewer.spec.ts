@@ -26,7 +26,7 @@ async function showImagesWithoutOverlays(page: import('@playwright/test').Page) 
   if ((await toggle.getAttribute('aria-pressed')) === 'true') await toggle.click();
 }
 
-test('the project\'s 40-slice 512×512 CT, MR and multi-frame US in an encrypted envelope @cpu', async ({ page }) => {
+test("the project's 40-slice 512×512 CT, MR and multi-frame US in an encrypted envelope @cpu", async ({ page }) => {
   const study = syntheticStudy({ seed: 11, ctSlices: 40, ctSize: 512, mrSlices: 8, mrSize: 128, usFrames: 6 });
   const env = await packEnvelope({ dialect: 'jmix-rs', payloadFiles: study.files, encryptTo: recipient.publicKey });
   const zip = join(dir, 'synthetic.zip');

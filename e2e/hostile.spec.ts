@@ -23,7 +23,7 @@ const NOT_SHOWN: Record<string, string> = {
   'envelope.manifest.unknownFields./x-note': 'unknown manifest fields are listed only in the downloadable report',
   'report.checks[].data.fingerprint': 'check data is in the downloadable report; the screen shows the fingerprint in upper-case hex form',
   'dicom.studies.0.patient.name': "the envelope's own patient name is shown in preference to the DICOM one",
-}
+};
 
 let cases: HostileCase[] = [];
 let dir = '';
@@ -38,7 +38,9 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   const counts = CATEGORIES.map((c) => `${c} ${ran.get(c) ?? 0}/${cases.filter((x) => x.category === c).length}`);
-  console.log(`Hostile corpus in the browser: ${[...ran.values()].reduce((a, b) => a + b, 0)} of ${cases.length} cases ran (${counts.join(', ')})`);
+  console.log(
+    `Hostile corpus in the browser: ${[...ran.values()].reduce((a, b) => a + b, 0)} of ${cases.length} cases ran (${counts.join(', ')})`,
+  );
 });
 
 guardNetworkAndErrors(test);
@@ -129,7 +131,9 @@ async function enterKey(page: Page, key: string): Promise<'typed' | 'blank'> {
   }
   // Done when the prompt is gone (decrypted) or says why the key did not work.
   await expect
-    .poll(async () => (await page.locator('.key-prompt').count()) === 0 || (await page.locator('.key-prompt [role="alert"]').count()) > 0, { timeout: 30_000 })
+    .poll(async () => (await page.locator('.key-prompt').count()) === 0 || (await page.locator('.key-prompt [role="alert"]').count()) > 0, {
+      timeout: 30_000,
+    })
     .toBe(true);
   await expect(page.locator('.progress-panel')).toHaveCount(0, { timeout: 30_000 });
   return 'typed';
@@ -197,7 +201,8 @@ async function runCase(page: Page, c: HostileCase): Promise<void> {
         await expect.soft(item.first(), `${at}: the ${exp.failingCheck} check in the Trust checks tab`).toBeAttached({ timeout: 1_000 });
         if ((await item.count()) > 0) {
           await expect.soft(item.first().locator('summary'), `${at}: its title is visible`).toBeVisible();
-          if (exp.verdict === 'fail') await expect.soft(item.first().locator('.check__detail'), `${at}: a failure's detail is open`).toBeVisible();
+          if (exp.verdict === 'fail')
+            await expect.soft(item.first().locator('.check__detail'), `${at}: a failure's detail is open`).toBeVisible();
         }
       }
       if (c.category === 'markup' || c.plainText?.length) {

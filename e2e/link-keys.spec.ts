@@ -20,15 +20,43 @@ interface BadLink {
 }
 
 const BAD_LINKS: BadLink[] = [
-  { what: 'an ftp: address with a key', fragment: (k) => `#src=ftp://127.0.0.1/envelope.zip&key=${k}`, message: /uses "ftp:", but only http: and https: addresses can be downloaded/ },
+  {
+    what: 'an ftp: address with a key',
+    fragment: (k) => `#src=ftp://127.0.0.1/envelope.zip&key=${k}`,
+    message: /uses "ftp:", but only http: and https: addresses can be downloaded/,
+  },
   { what: 'an empty address with a key', fragment: (k) => `#src=&key=${k}`, message: /has "#src=" but no address after it/ },
-  { what: 'an #api= link with &key= after the id', fragment: (k) => `#api=/jmix&id=abc&key=${k}`, message: /An "#api=" link carries no key/ },
-  { what: 'an #api= id that swallowed an encoded &key=', fragment: (k) => `#api=/jmix&id=abc%26key%3D${k}`, message: /The link's "id" has a key written inside it/ },
+  {
+    what: 'an #api= link with &key= after the id',
+    fragment: (k) => `#api=/jmix&id=abc&key=${k}`,
+    message: /An "#api=" link carries no key/,
+  },
+  {
+    what: 'an #api= id that swallowed an encoded &key=',
+    fragment: (k) => `#api=/jmix&id=abc%26key%3D${k}`,
+    message: /The link's "id" has a key written inside it/,
+  },
   { what: 'the key given twice', fragment: (k) => `#src=demo/signed.zip&key=${k}&key=${k}`, message: /The link gives "key" twice/ },
-  { what: 'an unknown parameter', fragment: (k) => `#src=demo/signed.zip&key=${k}&mode=fast`, message: /The link has "mode", which this viewer does not know/ },
-  { what: 'the key under another name', fragment: (k) => `#src=demo/signed.zip&Key=${k}`, message: /looks like a key but is not named "key"/ },
-  { what: 'broken percent-encoding in the address', fragment: (k) => `#src=demo%ZZsigned.zip&key=${k}`, message: /The link is damaged: "src" has a broken %-escape/ },
-  { what: 'broken percent-encoding in the key', fragment: (k) => `#src=demo/signed.zip&key=${k}%E0%A4`, message: /The link is damaged: "key" has a broken %-escape/ },
+  {
+    what: 'an unknown parameter',
+    fragment: (k) => `#src=demo/signed.zip&key=${k}&mode=fast`,
+    message: /The link has "mode", which this viewer does not know/,
+  },
+  {
+    what: 'the key under another name',
+    fragment: (k) => `#src=demo/signed.zip&Key=${k}`,
+    message: /looks like a key but is not named "key"/,
+  },
+  {
+    what: 'broken percent-encoding in the address',
+    fragment: (k) => `#src=demo%ZZsigned.zip&key=${k}`,
+    message: /The link is damaged: "src" has a broken %-escape/,
+  },
+  {
+    what: 'broken percent-encoding in the key',
+    fragment: (k) => `#src=demo/signed.zip&key=${k}%E0%A4`,
+    message: /The link is damaged: "key" has a broken %-escape/,
+  },
 ];
 
 function expectNoRequestCarried(key: string): void {
@@ -58,7 +86,10 @@ async function expectHistoryWithoutKey(page: Page, key: string, entries: number)
   const cdp = await page.context().newCDPSession(page);
   const history = (await cdp.send('Page.getNavigationHistory')) as { entries: { url: string }[] };
   await cdp.detach();
-  expect(history.entries.map((e) => e.url), 'the tab\'s history').toHaveLength(entries);
+  expect(
+    history.entries.map((e) => e.url),
+    "the tab's history",
+  ).toHaveLength(entries);
   for (const { url } of history.entries) expect(url, 'an address in history').not.toContain(key);
   expect(history.entries.at(-1)?.url).toBe(page.url());
 }
@@ -123,7 +154,9 @@ test.describe('a download sent on to a third origin', () => {
   test('#src=: the page says the server sent it elsewhere, not that CORS refused it', async ({ page }) => {
     await page.goto(`/#src=${linked}/envelope.zip`);
     const alert = page.getByRole('alert');
-    await expect(alert).toContainText(`The server at ${linked} sent the download on to another address, and this page downloads only from the server the link names`);
+    await expect(alert).toContainText(
+      `The server at ${linked} sent the download on to another address, and this page downloads only from the server the link names`,
+    );
     await expect(alert).not.toContainText('CORS');
     expect(thirdHits, 'requests that reached the third origin').toBe(0);
   });
@@ -131,7 +164,9 @@ test.describe('a download sent on to a third origin', () => {
   test('#api=: the same for the manifest request', async ({ page }) => {
     await page.goto(`/#api=${linked}/jmix&id=abc-123`);
     const answer = page.getByRole('alert', { name: 'Server answer' });
-    await expect(answer).toContainText(`The server at ${linked} sent the request on to another address, and this page talks only to the server the link names`);
+    await expect(answer).toContainText(
+      `The server at ${linked} sent the request on to another address, and this page talks only to the server the link names`,
+    );
     await expect(answer).not.toContainText('CORS');
     expect(thirdHits, 'requests that reached the third origin').toBe(0);
   });

@@ -116,8 +116,6 @@ const NOT_BAD = /^(?!.*(Damaged|Could not be decrypted)).+$/;
 /** The envelope's details sit in tabs; a test opens the one it reads, as a person would. */
 const openTab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
 
-
-
 async function expectStudyListed(page: Page): Promise<void> {
   const series = page.locator('table.series tbody tr');
   await expect(series).toHaveCount(3);
@@ -271,7 +269,11 @@ test('the PDF report is drawn by pdf.js (no PDF script, no frame); the verificat
   await openTab(page, 'Trust checks');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download report (JSON)' }).click();
-  const report = JSON.parse(await readFile((await (await download).path())!, 'utf8')) as { verdict: string; envelopeId: string; checks: unknown[] };
+  const report = JSON.parse(await readFile((await (await download).path())!, 'utf8')) as {
+    verdict: string;
+    envelopeId: string;
+    checks: unknown[];
+  };
   expect(report.envelopeId).toBe('11111111-1111-4111-8111-111111111111');
   expect(report.checks.length).toBeGreaterThan(0);
   expect(['pass', 'warn']).toContain(report.verdict);

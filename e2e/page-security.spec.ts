@@ -37,11 +37,23 @@ async function corsServer(): Promise<{ server: Server; origin: string }> {
 
 test.beforeAll(async () => {
   const study = syntheticStudy({ ctSlices: 3, ctSize: 64, mrSlices: 1, mrSize: 32, usFrames: 1 });
-  const payloadFiles = [...study.files, { path: 'files/report.pdf', bytes: syntheticPdfReport(['Radiology report', 'No acute findings.']) }];
+  const payloadFiles = [
+    ...study.files,
+    { path: 'files/report.pdf', bytes: syntheticPdfReport(['Radiology report', 'No acute findings.']) },
+  ];
   const signWith = crypto.getRandomValues(new Uint8Array(32));
   const recipient = x25519.keygen();
   recipientKey = recipient.secretKey;
-  encryptedZip = toZip(await packEnvelope({ dialect: 'spec', payloadFiles, signWith, encryptTo: recipient.publicKey, id: '77777777-7777-4777-8777-777777777777' }), 'root');
+  encryptedZip = toZip(
+    await packEnvelope({
+      dialect: 'spec',
+      payloadFiles,
+      signWith,
+      encryptTo: recipient.publicKey,
+      id: '77777777-7777-4777-8777-777777777777',
+    }),
+    'root',
+  );
   plainZip = toZip(await packEnvelope({ dialect: 'spec', payloadFiles, signWith, id: '88888888-8888-4888-8888-888888888888' }), 'root');
   originA = (await corsServer()).origin;
   originB = (await corsServer()).origin;
@@ -69,7 +81,10 @@ test.beforeEach(async ({ page }) => {
 test.afterEach(async () => {
   const off = requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).hostname !== '127.0.0.1');
   expect(off, 'requests that left 127.0.0.1').toEqual([]);
-  expect(errors.filter((e) => !tolerated?.test(e)), 'page errors').toEqual([]);
+  expect(
+    errors.filter((e) => !tolerated?.test(e)),
+    'page errors',
+  ).toEqual([]);
 });
 
 /** Collects CSP violations from the first script on (the event fires on the document). */
@@ -106,11 +121,20 @@ test.describe('Content-Security-Policy', () => {
     await watchViolations(page);
     await page.goto('/');
     await expect(page.getByRole('button', { name: 'Open envelope' })).toBeVisible();
-    const policies = await page.locator('meta[http-equiv="Content-Security-Policy"]').evaluateAll((m) => m.map((x) => x.getAttribute('content') ?? ''));
+    const policies = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .evaluateAll((m) => m.map((x) => x.getAttribute('content') ?? ''));
     expect(policies).toHaveLength(2);
     expect(policies).toContain("connect-src 'self' blob:");
     const baseline = policies.find((p) => p.startsWith('default-src'))!;
-    for (const directive of ["script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'self'", "form-action 'none'", "frame-src 'none'"]) expect(baseline).toContain(directive);
+    for (const directive of [
+      "script-src 'self' 'wasm-unsafe-eval'",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'none'",
+      "frame-src 'none'",
+    ])
+      expect(baseline).toContain(directive);
 
     // An injected inline script, an inline event handler and eval: none runs.
     const ran = await page.evaluate(async () => {
@@ -125,7 +149,6 @@ test.describe('Content-Security-Policy', () => {
       const evalResult = await new Promise<string>((ok) =>
         setTimeout(() => {
           try {
-            // eslint-disable-next-line no-eval
             ok(String((0, eval)('window.__eval = 1')));
           } catch {
             ok('blocked'); // refused by script-src (no 'unsafe-eval')
@@ -156,8 +179,13 @@ test.describe('Content-Security-Policy', () => {
     await page.evaluate(() => ((window as unknown as { __beforeReload: boolean }).__beforeReload = true));
     await page.evaluate((src) => (location.hash = `#src=${src}`), `${originA}/plain.zip`);
     await expect(verdict(page)).toHaveText(INTACT);
-    expect(await page.evaluate(() => (window as unknown as { __beforeReload?: boolean }).__beforeReload ?? false), 'the page was reloaded').toBe(false);
-    const policies = await page.locator('meta[http-equiv="Content-Security-Policy"]').evaluateAll((m) => m.map((x) => x.getAttribute('content') ?? ''));
+    expect(
+      await page.evaluate(() => (window as unknown as { __beforeReload?: boolean }).__beforeReload ?? false),
+      'the page was reloaded',
+    ).toBe(false);
+    const policies = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .evaluateAll((m) => m.map((x) => x.getAttribute('content') ?? ''));
     expect(policies).toContain(`connect-src 'self' blob: ${originA}`);
     expect(await tryFetch(page, `${originA}/ping`)).toBe('ok');
     // A third origin, which the envelope or a script might try to reach: refused.
@@ -202,7 +230,8 @@ test.describe('keys and references', () => {
 
     const kept = await page.evaluate(async () => {
       const dump: string[] = [document.cookie, location.href, history.state === null ? '' : JSON.stringify(history.state)];
-      for (const store of [localStorage, sessionStorage]) for (let i = 0; i < store.length; i++) dump.push(store.key(i)!, store.getItem(store.key(i)!) ?? '');
+      for (const store of [localStorage, sessionStorage])
+        for (let i = 0; i < store.length; i++) dump.push(store.key(i)!, store.getItem(store.key(i)!) ?? '');
       for (const db of await indexedDB.databases()) dump.push(db.name ?? '');
       for (const name of await caches.keys()) {
         dump.push(name);

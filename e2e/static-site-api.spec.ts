@@ -21,7 +21,10 @@ test.describe('JMIX API links (#api=...&id=...)', () => {
     expect(guard.requests.some((r) => r.method === 'HEAD')).toBe(true);
     const envelopeUrl = `${apiOrigin}/cors/api/jmix/${API_ID}`;
     expect(guard.requests.some((r) => r.url === `${envelopeUrl}/manifest` && r.method === 'GET')).toBe(true);
-    expect(guard.requests.some((r) => r.url === envelopeUrl && r.method === 'GET'), 'no download before the user confirms').toBe(false);
+    expect(
+      guard.requests.some((r) => r.url === envelopeUrl && r.method === 'GET'),
+      'no download before the user confirms',
+    ).toBe(false);
 
     await page.getByRole('button', { name: 'Download envelope' }).click();
     await expect(verdict(page)).toHaveText(NOT_BAD);
@@ -76,7 +79,9 @@ test.describe('JMIX API links (#api=...&id=...)', () => {
   test('an unknown id gets "No envelope with id … at …" (404)', async ({ page }) => {
     guard.expectErrors(/HTTP 404: /, /Failed to load resource/);
     await page.goto(`${site.url}#api=${apiOrigin}/cors&id=no-such-envelope`);
-    await expect(page.getByRole('alert', { name: 'Server answer' })).toContainText(`No envelope with id no-such-envelope at ${apiOrigin}/cors`);
+    await expect(page.getByRole('alert', { name: 'Server answer' })).toContainText(
+      `No envelope with id no-such-envelope at ${apiOrigin}/cors`,
+    );
   });
 
   test('a manifest that is not JSON says the address may not be a JMIX API', async ({ page }) => {

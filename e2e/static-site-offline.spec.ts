@@ -2,7 +2,16 @@
 // network off, and a new build on the host is picked up on the next visit. Needs `npm run build` first.
 import { expect, test } from '@playwright/test';
 import { dropFile, verdict } from './support/app.ts';
-import { closeEnvelope, demoLink, droppedZip, expectRendered, NOT_BAD, serveStaticSite, site, waitForServiceWorker } from './support/static-site.ts';
+import {
+  closeEnvelope,
+  demoLink,
+  droppedZip,
+  expectRendered,
+  NOT_BAD,
+  serveStaticSite,
+  site,
+  waitForServiceWorker,
+} from './support/static-site.ts';
 
 /** Appended to sw.js as served: a different service worker, i.e. a new build on the host. */
 let swSuffix = '';
@@ -61,7 +70,9 @@ test.describe('offline and updates', () => {
     const notice = page.getByRole('status', { name: 'App update' });
     await expect(notice).toContainText('JMIX Viewer was updated', { timeout: 60_000 });
     // The page now runs under the new service worker, and the app works.
-    await expect.poll(() => page.evaluate(async () => (await (await fetch('sw.js', { cache: 'no-store' })).text()).endsWith('// the next build\n'))).toBe(true);
+    await expect
+      .poll(() => page.evaluate(async () => (await (await fetch('sw.js', { cache: 'no-store' })).text()).endsWith('// the next build\n')))
+      .toBe(true);
     await expect(page.getByRole('heading', { name: 'Try a demo envelope' })).toBeVisible();
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await expect(notice).toHaveCount(0);

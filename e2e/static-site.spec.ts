@@ -5,7 +5,16 @@
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { verdict } from './support/app.ts';
-import { closeEnvelope, demoLink, expectRendered, NOT_BAD, serveStaticSite, site, START_SCREEN_JS_BUDGET, waitForServiceWorker } from './support/static-site.ts';
+import {
+  closeEnvelope,
+  demoLink,
+  expectRendered,
+  NOT_BAD,
+  serveStaticSite,
+  site,
+  START_SCREEN_JS_BUDGET,
+  waitForServiceWorker,
+} from './support/static-site.ts';
 
 const guard = serveStaticSite(test);
 
@@ -71,14 +80,17 @@ test.describe('static site under a sub-path', () => {
     expect(page.url()).not.toContain('key=');
     expect(guard.requests.some((r) => r.url === `${site.url}demo/signed.zip`)).toBe(true);
     // The viewer (and Cornerstone with it) loads relative to the page.
-    await expect.poll(() => guard.requests.some((r) => /\/a\/b\/assets\/cornerstone-[\w-]+\.js$/.test(r.url)), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => guard.requests.some((r) => /\/a\/b\/assets\/cornerstone-[\w-]+\.js$/.test(r.url)), { timeout: 30_000 })
+      .toBe(true);
   });
 
   test('the host recipe: hashed assets immutable, the shell revalidated, WASM as application/wasm, a CSP', async () => {
     const html = await fetch(site.url);
     expect(html.headers.get('cache-control')).toBe('no-cache');
     expect(html.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
-    for (const name of ['sw.js', 'manifest.webmanifest']) expect((await fetch(site.url + name)).headers.get('cache-control')).toBe('no-cache');
+    for (const name of ['sw.js', 'manifest.webmanifest'])
+      expect((await fetch(site.url + name)).headers.get('cache-control')).toBe('no-cache');
     const sw = await fetch(`${site.url}sw.js`);
     expect(sw.headers.get('content-type')).toContain('text/javascript');
     const wasmName = /assets\/[\w-]+\.wasm/.exec(await sw.text())?.[0];
@@ -86,7 +98,12 @@ test.describe('static site under a sub-path', () => {
     const wasm = await fetch(site.url + wasmName!);
     expect(wasm.headers.get('content-type')).toBe('application/wasm');
     expect(wasm.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    const manifest = (await (await fetch(`${site.url}manifest.webmanifest`)).json()) as { name: string; start_url: string; scope: string; icons: { src: string }[] };
+    const manifest = (await (await fetch(`${site.url}manifest.webmanifest`)).json()) as {
+      name: string;
+      start_url: string;
+      scope: string;
+      icons: { src: string }[];
+    };
     expect(manifest.name).toBe('JMIX Viewer');
     expect(manifest.start_url).toBe('./');
     expect(manifest.scope).toBe('./');

@@ -58,7 +58,10 @@ test('a trusted key from the sender confirms the signature; any other key is fla
 test("jmix-rs records its JWS key nowhere: 'paste the sender's public key', then genuine", async ({ page }) => {
   const study = syntheticStudy({ seed: 22, ctSlices: 2, ctSize: 64, mrSlices: 1, mrSize: 32, usFrames: 1 });
   const jwsKey = new Uint8Array(32).map((_, i) => (i * 17 + 9) & 0xff);
-  const zip = await zipOf(await packEnvelope({ dialect: 'jmix-rs', payloadFiles: study.files, signWith: signer, jwsWith: jwsKey }), 'rs.zip');
+  const zip = await zipOf(
+    await packEnvelope({ dialect: 'jmix-rs', payloadFiles: study.files, signWith: signer, jwsWith: jwsKey }),
+    'rs.zip',
+  );
   await page.goto('/');
   await openWithPicker(page, zip);
   await expect(verdict(page)).toHaveText(/Intact, but signed by a key you have not given: paste the sender's public key/);
@@ -108,7 +111,18 @@ test('files no check covers are said to be so: a banner, the coverage list, and 
   // The producer recorded no payload hash (and no files.json): nothing vouches for the payload.
   const files = env.files
     .filter((f) => f.path !== 'payload/files.json')
-    .map((f) => (f.path === 'manifest.json' ? { ...f, bytes: Buffer.from(Buffer.from(f.bytes).toString('utf8').replace(/"payload_hash": "[^"]*"/, '"payload_hash": ""')) } : f));
+    .map((f) =>
+      f.path === 'manifest.json'
+        ? {
+            ...f,
+            bytes: Buffer.from(
+              Buffer.from(f.bytes)
+                .toString('utf8')
+                .replace(/"payload_hash": "[^"]*"/, '"payload_hash": ""'),
+            ),
+          }
+        : f,
+    );
   const zip = await zipOf({ ...env, files }, 'uncovered.zip');
   await page.goto('/');
   await openWithPicker(page, zip);
@@ -119,5 +133,7 @@ test('files no check covers are said to be so: a banner, the coverage list, and 
   await expect(coverage).toContainText(/Payload files: \d+ file\(s\) not covered by any check/);
   await expect(coverage).toContainText('audit.json (the audit trail): not covered by any check');
   await page.getByRole('tab', { name: /^Files/ }).click();
-  await expect(page.getByRole('region', { name: 'Files in the envelope' }).locator('li', { hasText: 'metadata.json' })).toContainText('not covered by any check');
+  await expect(page.getByRole('region', { name: 'Files in the envelope' }).locator('li', { hasText: 'metadata.json' })).toContainText(
+    'not covered by any check',
+  );
 });

@@ -32,9 +32,14 @@ function renameSender(env: PackedEnvelope, name: string): PackedEnvelope {
 
 test.beforeAll(async () => {
   const study = syntheticStudy({ ctSlices: 2, ctSize: 32, mrSlices: 1, mrSize: 32, usFrames: 1 });
-  scriptedPdf = syntheticPdfReport(['Report with a script', 'Opening this PDF elsewhere would run its JavaScript.'], { openActionJs: PDF_SCRIPT });
+  scriptedPdf = syntheticPdfReport(['Report with a script', 'Opening this PDF elsewhere would run its JavaScript.'], {
+    openActionJs: PDF_SCRIPT,
+  });
   const report = { path: 'files/report.pdf', bytes: scriptedPdf };
-  withScript = toZip(await packEnvelope({ dialect: 'spec', payloadFiles: [...study.files, report], id: '44444444-4444-4444-8444-444444444444' }), 'root');
+  withScript = toZip(
+    await packEnvelope({ dialect: 'spec', payloadFiles: [...study.files, report], id: '44444444-4444-4444-8444-444444444444' }),
+    'root',
+  );
   const bidi = await packEnvelope({
     dialect: 'spec',
     payloadFiles: [...study.files, report, { path: FILE_WITH_RLO, bytes: new TextEncoder().encode('not an invoice') }],
@@ -51,7 +56,10 @@ async function openZip(page: Page, name: string, bytes: Uint8Array): Promise<voi
   await expect(page.getByRole('status', { name: 'Can it be trusted?' })).toBeVisible();
 }
 
-test('a report PDF with an OpenAction script: drawn by pdf.js, offered only as a download, and its script never runs', async ({ page, context }) => {
+test('a report PDF with an OpenAction script: drawn by pdf.js, offered only as a download, and its script never runs', async ({
+  page,
+  context,
+}) => {
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -107,16 +115,30 @@ function bidiRendering(el: Locator) {
       r.setEnd(after, i + 1);
       return r.getBoundingClientRect().left;
     };
-    return { controls: holders.length, isolated, codes, readsInOrder: x(start) < x(start + 5), textAfter: after.data.slice(start, start + 6) };
+    return {
+      controls: holders.length,
+      isolated,
+      codes,
+      readsInOrder: x(start) < x(start + 5),
+      textAfter: after.data.slice(start, start + 6),
+    };
   }, RLO);
 }
 
-test('a file name and a sender name with U+202E: the control is isolated and shown as \\u202E, the text reads as written', async ({ page }) => {
+test('a file name and a sender name with U+202E: the control is isolated and shown as \\u202E, the text reads as written', async ({
+  page,
+}) => {
   await openZip(page, 'bidi-names.zip', withBidi);
   await page.getByRole('tab', { name: 'Files and report' }).click();
   const path = page.locator('.file-list__path').filter({ hasText: 'invoice' });
   await expect(path).toBeVisible();
-  expect(await bidiRendering(path)).toEqual({ controls: 1, isolated: true, codes: ['"\\\\u202E"'], readsInOrder: true, textAfter: 'fdp.ex' });
+  expect(await bidiRendering(path)).toEqual({
+    controls: 1,
+    isolated: true,
+    codes: ['"\\\\u202E"'],
+    readsInOrder: true,
+    textAfter: 'fdp.ex',
+  });
   // Attributes cannot isolate: there the control is written as its code.
   const button = page.getByRole('button', { name: /^Download files\/invoice/ });
   expect(await button.getAttribute('aria-label')).toBe('Download files/invoice\\u202Efdp.exe');
@@ -126,7 +148,17 @@ test('a file name and a sender name with U+202E: the control is isolated and sho
   expect((await download).suggestedFilename()).toBe('invoicefdp.exe');
 
   await page.getByRole('tab', { name: 'Sender and recipients' }).click();
-  const sender = page.locator('.entity').filter({ has: page.getByRole('heading', { name: 'Sender' }) }).locator('dd').first();
+  const sender = page
+    .locator('.entity')
+    .filter({ has: page.getByRole('heading', { name: 'Sender' }) })
+    .locator('dd')
+    .first();
   await expect(sender).toContainText('Harbour');
-  expect(await bidiRendering(sender)).toEqual({ controls: 1, isolated: true, codes: ['"\\\\u202E"'], readsInOrder: true, textAfter: 'gnp.ex' });
+  expect(await bidiRendering(sender)).toEqual({
+    controls: 1,
+    isolated: true,
+    codes: ['"\\\\u202E"'],
+    readsInOrder: true,
+    textAfter: 'gnp.ex',
+  });
 });

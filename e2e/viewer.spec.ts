@@ -1,10 +1,20 @@
 // The diagnostic viewer on real and synthetic DICOM, through viewer-harness.html (production build).
 // Pixels are checked from screenshots of the viewport (overlays switched off), decoded here.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodePng, dragWindowLevel, exerciseAllSeries, expectChangedFrom, expectImageShown, shot, stats, viewport, openFiles } from './support/viewer-checks.ts';
+import {
+  decodePng,
+  dragWindowLevel,
+  exerciseAllSeries,
+  expectChangedFrom,
+  expectImageShown,
+  shot,
+  stats,
+  viewport,
+  openFiles,
+} from './support/viewer-checks.ts';
 
 const REAL_DIR = resolve(import.meta.dirname, '../../shared/dicom/real');
 const SYNTH_MODULE = resolve(import.meta.dirname, '../fixtures/dicom/synth.ts');
@@ -12,9 +22,17 @@ const SYNTH_MODULE = resolve(import.meta.dirname, '../fixtures/dicom/synth.ts');
 // ---- real files, grouped by series as the corpus README describes ---------------------------------
 
 const REAL_GROUPS: { name: string; files: string[]; multi?: boolean; sameImage?: boolean }[] = [
-  { name: 'CT implicit LE + JPEG-LS lossy', files: ['CTImage.dcm', 'CTImage.dcm_JPEGLSLossyTransferSyntax_1.2.840.10008.1.2.4.81.dcm'], sameImage: true },
+  {
+    name: 'CT implicit LE + JPEG-LS lossy',
+    files: ['CTImage.dcm', 'CTImage.dcm_JPEGLSLossyTransferSyntax_1.2.840.10008.1.2.4.81.dcm'],
+    sameImage: true,
+  },
   { name: 'CT JPEG 2000 lossless (no extension)', files: ['CT1_J2KR'] },
-  { name: 'MR small: explicit LE, big endian, JPEG-LS lossless', files: ['MR_small.dcm', 'MR_small_bigendian.dcm', 'MR_small_jpeg_ls_lossless.dcm'], sameImage: true },
+  {
+    name: 'MR small: explicit LE, big endian, JPEG-LS lossless',
+    files: ['MR_small.dcm', 'MR_small_bigendian.dcm', 'MR_small_jpeg_ls_lossless.dcm'],
+    sameImage: true,
+  },
   { name: 'MR JPEG 2000 lossy', files: ['MR2_J2KI.dcm'] },
   { name: 'NM JPEG lossless SV1', files: ['JPEG-LL.dcm'] },
   { name: 'SC RGB + JPEG baseline', files: ['SC_rgb.dcm', 'SC_rgb_jpeg_dcmtk.dcm'], sameImage: true },
@@ -31,7 +49,10 @@ test.describe('viewer on the real DICOM corpus', () => {
 
   for (const group of REAL_GROUPS) {
     test(`${group.name}: every series renders, responds to W/L, invert and scroll @cpu`, async ({ page }) => {
-      await openFiles(page, group.files.map((f) => join(REAL_DIR, f)));
+      await openFiles(
+        page,
+        group.files.map((f) => join(REAL_DIR, f)),
+      );
       if (group.multi) {
         await expect(viewport(page)).not.toHaveAttribute('data-slice-count', '1');
       }

@@ -2,7 +2,14 @@
 // tiny page. Every case runs over the same ciphertext, fetched once into memory before timing.
 import { base64ToBytes, bs } from '../src/jmix/crypto/bytes.ts';
 import { decryptPayload, HKDF_INFO, type Producer } from '../src/jmix/crypto/payload-cipher.ts';
-import { counterBlock, decryptGcmStreaming, deriveStreamKey, findInfoString, rechunk, type GhashEngine } from '../src/jmix/crypto/stream-gcm.ts';
+import {
+  counterBlock,
+  decryptGcmStreaming,
+  deriveStreamKey,
+  findInfoString,
+  rechunk,
+  type GhashEngine,
+} from '../src/jmix/crypto/stream-gcm.ts';
 
 interface Loaded {
   ciphertext: Uint8Array<ArrayBuffer>;
@@ -28,8 +35,16 @@ async function timed(fn: () => Promise<void>): Promise<{ ms: number }> {
 const api = {
   /** Fetch the envelope's ciphertext and manifest into page memory (not timed by the cases). */
   async load(args: { ciphertextUrl: string; manifestUrl: string; privateKeyB64: string; producer: Producer }): Promise<{ bytes: number }> {
-    const [ct, manifest] = await Promise.all([fetch(args.ciphertextUrl).then((r) => r.arrayBuffer()), fetch(args.manifestUrl).then((r) => r.json())]);
-    loaded = { ciphertext: new Uint8Array(ct), privateKey: base64ToBytes(args.privateKeyB64), encryption: manifest.security.encryption, producer: args.producer };
+    const [ct, manifest] = await Promise.all([
+      fetch(args.ciphertextUrl).then((r) => r.arrayBuffer()),
+      fetch(args.manifestUrl).then((r) => r.json()),
+    ]);
+    loaded = {
+      ciphertext: new Uint8Array(ct),
+      privateKey: base64ToBytes(args.privateKeyB64),
+      encryption: manifest.security.encryption,
+      producer: args.producer,
+    };
     return { bytes: ct.byteLength };
   },
 
@@ -54,7 +69,12 @@ const api = {
   /** What openEnvelope does today: X25519 + HKDF + one-shot AES-GCM, right info string first. */
   async oneShot(): Promise<{ ms: number }> {
     const { ciphertext, privateKey, encryption, producer } = need();
-    const info = { algorithm: encryption.algorithm, ephemeralPublicKey: encryption.ephemeral_public_key, iv: encryption.iv, authTag: encryption.auth_tag };
+    const info = {
+      algorithm: encryption.algorithm,
+      ephemeralPublicKey: encryption.ephemeral_public_key,
+      iv: encryption.iv,
+      authTag: encryption.auth_tag,
+    };
     return timed(async () => void (await decryptPayload({ ciphertext, encryption: info, privateKey, order: [producer] })));
   },
 

@@ -18,7 +18,24 @@ import { floorOnly, median, runCase, type CaseResult } from './bench/cases.ts';
 import { fixture, sizeLabel, type FixtureMeta } from './bench/fixtures.ts';
 import { buildBundle, serve } from './bench/page-server.ts';
 import { rendererPids } from './bench/renderer-rss.ts';
-import { APP_BUILD, APP_DIR, APP_ONLY, BENCH, FIXTURES, FIXTURES_ONLY, FORMS, LARGE, log, MiB, NO_APP, NO_NOBLE, ONLY, REUSE_BUILD, ROOT, RUNS } from './bench/options.ts';
+import {
+  APP_BUILD,
+  APP_DIR,
+  APP_ONLY,
+  BENCH,
+  FIXTURES,
+  FIXTURES_ONLY,
+  FORMS,
+  LARGE,
+  log,
+  MiB,
+  NO_APP,
+  NO_NOBLE,
+  ONLY,
+  REUSE_BUILD,
+  ROOT,
+  RUNS,
+} from './bench/options.ts';
 
 const CHUNK_SIZES = [1 * MiB, 4 * MiB, 8 * MiB, 16 * MiB];
 
@@ -51,7 +68,10 @@ async function main(): Promise<void> {
     fixtures.push(await fixture(t, false));
     fixtures.push(await fixture(t, true));
   }
-  for (const f of fixtures) log(`  ${f.label.padEnd(14)} ${f.dialect.padEnd(8)} ${f.slices} slices  folder ${(f.folderBytes / MiB).toFixed(1)} MiB  zip ${(f.zipBytes / MiB).toFixed(1)} MiB${f.ciphertextName ? `  ${f.ciphertextName} ${(f.ciphertextBytes! / MiB).toFixed(1)} MiB` : ''}`);
+  for (const f of fixtures)
+    log(
+      `  ${f.label.padEnd(14)} ${f.dialect.padEnd(8)} ${f.slices} slices  folder ${(f.folderBytes / MiB).toFixed(1)} MiB  zip ${(f.zipBytes / MiB).toFixed(1)} MiB${f.ciphertextName ? `  ${f.ciphertextName} ${(f.ciphertextBytes! / MiB).toFixed(1)} MiB` : ''}`,
+    );
   if (FIXTURES_ONLY) return;
   await buildBundle();
   const { server, url } = await serve();
@@ -76,19 +96,26 @@ async function main(): Promise<void> {
     }));
     const pids = await rendererPids(browser);
     if (!pids.length) memorySource = 'unavailable (no renderer pid from CDP)';
-    log(`chromium: ${env.ua.match(/Chrome\/[\d.]+/)?.[0] ?? env.ua}, ${env.cores} cores, crossOriginIsolated=${env.isolated}, measureUserAgentSpecificMemory=${env.uasm} (not used: it reports after GC, not peaks)`);
+    log(
+      `chromium: ${env.ua.match(/Chrome\/[\d.]+/)?.[0] ?? env.ua}, ${env.cores} cores, crossOriginIsolated=${env.isolated}, measureUserAgentSpecificMemory=${env.uasm} (not used: it reports after GC, not peaks)`,
+    );
     log(`memory: ${memorySource}`);
 
     for (const fx of fixtures.filter((f) => f.encrypted)) {
       const bytes = fx.ciphertextBytes!;
       log(`\n${fx.label}: ${fx.ciphertextName} ${(bytes / MiB).toFixed(1)} MiB (${bytes.toLocaleString('en')} B)`);
       const base = `fixtures/${fx.label}/folder/${fx.rootName}`;
-      await page.evaluate(
-        (a) => (globalThis as unknown as { bench: BenchApi }).bench.load(a),
-        { ciphertextUrl: `${url}${base}/${fx.ciphertextName}`, manifestUrl: `${url}${base}/manifest.json`, privateKeyB64: fx.privateKeyB64!, producer: fx.producer },
-      );
+      await page.evaluate((a) => (globalThis as unknown as { bench: BenchApi }).bench.load(a), {
+        ciphertextUrl: `${url}${base}/${fx.ciphertextName}`,
+        manifestUrl: `${url}${base}/manifest.json`,
+        privateKeyB64: fx.privateKeyB64!,
+        producer: fx.producer,
+      });
       const call = <K extends keyof BenchApi>(k: K, ...args: Parameters<BenchApi[K]>) =>
-        page.evaluate(({ k, args }) => ((globalThis as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[k]!(...args)), { k, args }) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+        page.evaluate(
+          ({ k, args }) => (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[k]!(...args),
+          { k, args },
+        ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
       const fxResults: CaseResult[] = [];
       const add = async (name: string, run: () => Promise<{ ms: number }>) => {
         const r = await runCase(page, pids, name, fx.label, bytes, run);
@@ -146,7 +173,8 @@ async function main(): Promise<void> {
         'uasm = performance.measureUserAgentSpecificMemory() after the first image (JS heaps and ArrayBuffers of page and workers; not Blob storage). Floor = same-run AES-GCM one-shot + SHA-256 of the ciphertext in a page.',
       cases: appResults,
     };
-    for (const c of APP_CASES) app[c.name] = await c.run({ browser, fixtures, floorMsByFixture, runs: RUNS, rendererPids: () => rendererPids(browser) });
+    for (const c of APP_CASES)
+      app[c.name] = await c.run({ browser, fixtures, floorMsByFixture, runs: RUNS, rendererPids: () => rendererPids(browser) });
 
     const out = {
       date: new Date().toISOString(),
@@ -161,7 +189,8 @@ async function main(): Promise<void> {
     };
     await writeFile(join(BENCH, 'results.json'), JSON.stringify(out, null, 2) + '\n');
     log('\nratio to floor (median ms / floor median ms):');
-    for (const r of results) log(`  ${r.fixture.padEnd(12)} ${r.name.padEnd(34)} ×${r.ratioToFloor?.toFixed(2)}${r.note ? `  (${r.note})` : ''}`);
+    for (const r of results)
+      log(`  ${r.fixture.padEnd(12)} ${r.name.padEnd(34)} ×${r.ratioToFloor?.toFixed(2)}${r.note ? `  (${r.note})` : ''}`);
     log(`\nwrote ${join('bench', 'results.json')}`);
   } finally {
     await browser.close();

@@ -25,11 +25,24 @@ function studyPayload(ctSize: number) {
   const study = syntheticStudy({ seed: 2026, ctSlices: 40, ctSize, mrSlices: 20, usFrames: 12 });
   const payloadFiles = [
     ...study.files,
-    { path: 'files/report.pdf', bytes: syntheticPdfReport(['Radiology report (synthetic demo)', `Study: ${study.study.description}`, 'Findings: synthetic phantom, no real patient.', 'Impression: demonstration only.']) },
+    {
+      path: 'files/report.pdf',
+      bytes: syntheticPdfReport([
+        'Radiology report (synthetic demo)',
+        `Study: ${study.study.description}`,
+        'Findings: synthetic phantom, no real patient.',
+        'Impression: demonstration only.',
+      ]),
+    },
   ];
   const base: Omit<PackOptions, 'dialect'> = {
     payloadFiles,
-    study: { studyUid: study.study.studyUid, description: study.study.description, date: study.study.date, series: study.study.series.map((s) => ({ seriesUid: s.seriesUid, modality: s.modality, description: s.description, count: s.count })) },
+    study: {
+      studyUid: study.study.studyUid,
+      description: study.study.description,
+      date: study.study.date,
+      series: study.study.series.map((s) => ({ seriesUid: s.seriesUid, modality: s.modality, description: s.description, count: s.count })),
+    },
     timestamp: '2026-11-20T09:30:00Z',
   };
   return base;
@@ -43,10 +56,42 @@ export async function demoEnvelopes(): Promise<DemoEnvelope[]> {
   const make = async (base: Omit<PackOptions, 'dialect'>, opts: Partial<PackOptions> & { dialect: PackOptions['dialect'] }, id: string) =>
     toZip(await packEnvelope({ ...base, ...opts, id }), opts.dialect === 'jmix-rs' ? 'root' : 'wrapped');
   return [
-    { name: 'signed', file: 'demo/signed.zip', title: 'Signed and encrypted', sentence: 'A jmix-rs style envelope with a 512×512 CT, encrypted for the demo key and signed by its sender: every check passes.', needsKey: true, bytes: await make(full, { dialect: 'jmix-rs', encryptTo: DEMO_PUBLIC_KEY, signWith: DEMO_SIGNING_SEED }, '6f1d2c3b-4a59-4e68-9b7a-0c1d2e3f4a5b') },
-    { name: 'encrypted', file: 'demo/encrypted.zip', title: 'Encrypted', sentence: 'A jmix-js style envelope encrypted for the demo key: the key is in the link, the sender is not signed.', needsKey: true, bytes: await make(light, { dialect: 'jmix-js', encryptTo: DEMO_PUBLIC_KEY }, '2b8e4f61-7c3a-4d25-8e19-5a6b7c8d9e0f') },
-    { name: 'plain', file: 'demo/plain.zip', title: 'Plain', sentence: 'A jmix-php style envelope with no encryption: opens at once, hash checked, sender not signed.', needsKey: false, bytes: await make(light, { dialect: 'jmix-php' }, '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f') },
-    { name: 'damaged', file: 'demo/damaged.zip', title: 'Damaged', sentence: 'The plain envelope with one image byte changed after it was made: the viewer says it must not be relied on.', needsKey: false, bytes: await make(light, { dialect: 'jmix-php', tamper: 'payload-byte' }, '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b') },
+    {
+      name: 'signed',
+      file: 'demo/signed.zip',
+      title: 'Signed and encrypted',
+      sentence: 'A jmix-rs style envelope with a 512×512 CT, encrypted for the demo key and signed by its sender: every check passes.',
+      needsKey: true,
+      bytes: await make(
+        full,
+        { dialect: 'jmix-rs', encryptTo: DEMO_PUBLIC_KEY, signWith: DEMO_SIGNING_SEED },
+        '6f1d2c3b-4a59-4e68-9b7a-0c1d2e3f4a5b',
+      ),
+    },
+    {
+      name: 'encrypted',
+      file: 'demo/encrypted.zip',
+      title: 'Encrypted',
+      sentence: 'A jmix-js style envelope encrypted for the demo key: the key is in the link, the sender is not signed.',
+      needsKey: true,
+      bytes: await make(light, { dialect: 'jmix-js', encryptTo: DEMO_PUBLIC_KEY }, '2b8e4f61-7c3a-4d25-8e19-5a6b7c8d9e0f'),
+    },
+    {
+      name: 'plain',
+      file: 'demo/plain.zip',
+      title: 'Plain',
+      sentence: 'A jmix-php style envelope with no encryption: opens at once, hash checked, sender not signed.',
+      needsKey: false,
+      bytes: await make(light, { dialect: 'jmix-php' }, '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f'),
+    },
+    {
+      name: 'damaged',
+      file: 'demo/damaged.zip',
+      title: 'Damaged',
+      sentence: 'The plain envelope with one image byte changed after it was made: the viewer says it must not be relied on.',
+      needsKey: false,
+      bytes: await make(light, { dialect: 'jmix-php', tamper: 'payload-byte' }, '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b'),
+    },
   ];
 }
 

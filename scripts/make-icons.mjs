@@ -13,7 +13,8 @@ const box = { x0: 0.2, y0: 0.3, x1: 0.8, y1: 0.7 };
 const stroke = 0.045;
 
 function distToSegment(px, py, ax, ay, bx, by) {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
   return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
@@ -21,8 +22,12 @@ function distToSegment(px, py, ax, ay, bx, by) {
 function isWhite(u, v) {
   const { x0, y0, x1, y1 } = box;
   const edges = [
-    [x0, y0, x1, y0], [x1, y0, x1, y1], [x1, y1, x0, y1], [x0, y1, x0, y0],
-    [x0, y0, 0.5, 0.52], [0.5, 0.52, x1, y0],
+    [x0, y0, x1, y0],
+    [x1, y0, x1, y1],
+    [x1, y1, x0, y1],
+    [x0, y1, x0, y0],
+    [x0, y0, 0.5, 0.52],
+    [0.5, 0.52, x1, y0],
   ];
   return edges.some(([ax, ay, bx, by]) => distToSegment(u, v, ax, ay, bx, by) <= stroke / 2);
 }
@@ -53,7 +58,8 @@ function png(size) {
     for (let x = 0; x < size; x++) {
       // 4x4 supersampling for smooth lines.
       let hits = 0;
-      for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) if (isWhite((x + (sx + 0.5) / 4) / size, (y + (sy + 0.5) / 4) / size)) hits++;
+      for (let sy = 0; sy < 4; sy++)
+        for (let sx = 0; sx < 4; sx++) if (isWhite((x + (sx + 0.5) / 4) / size, (y + (sy + 0.5) / 4) / size)) hits++;
       const a = hits / 16;
       const at = y * (size * 3 + 1) + 1 + x * 3;
       for (let c = 0; c < 3; c++) raw[at + c] = Math.round(BLUE[c] * (1 - a) + WHITE[c] * a);

@@ -47,7 +47,10 @@ async function rendered(p: Page) {
 {
   const dir = mkdtempSync(join(tmpdir(), 'jmix-shots-'));
   const study = syntheticStudy({ seed: 5, ctSlices: 4, ctSize: 128, mrSlices: 2, mrSize: 64, usFrames: 24 });
-  const env = await packEnvelope({ dialect: 'jmix-php', payloadFiles: study.files.filter((f) => !f.path.includes('/ct/') && !f.path.includes('/mr/')) });
+  const env = await packEnvelope({
+    dialect: 'jmix-php',
+    payloadFiles: study.files.filter((f) => !f.path.includes('/ct/') && !f.path.includes('/mr/')),
+  });
   const zip = join(dir, 'us.zip');
   writeFileSync(zip, toZip(env, 'wrapped'));
   const p = await page();

@@ -27,7 +27,7 @@ function readJson(path) {
 }
 
 if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
-  console.error('Chromium is not installed at /usr/bin/chromium. Install Debian\'s package first: apt-get install -y chromium');
+  console.error("Chromium is not installed at /usr/bin/chromium. Install Debian's package first: apt-get install -y chromium");
   process.exit(1);
 }
 
@@ -46,7 +46,9 @@ if (v) {
 } else totals.failed++;
 
 if (step('build', 'npm', ['run', 'build'])) {
-  step('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' });
+  step('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json',
+  });
   const p = readJson('test-results/playwright.json');
   if (p?.stats) {
     totals.passed += p.stats.expected + (p.stats.flaky ?? 0);

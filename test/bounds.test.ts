@@ -7,7 +7,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { el, writeDicomFile } from '../fixtures/dicom/writer.ts';
 import { auditOfIntegers, framesDicom } from '../fixtures/hostile/bounds.ts';
-import { basePayload, ENV_ID, folder, HOSTILE_KEYS, packBase, replaceFile, reseal, studyInfo, text, TIMESTAMP, toEnvelopeSource } from '../fixtures/hostile/index.ts';
+import {
+  basePayload,
+  ENV_ID,
+  folder,
+  HOSTILE_KEYS,
+  packBase,
+  replaceFile,
+  reseal,
+  studyInfo,
+  text,
+  TIMESTAMP,
+  toEnvelopeSource,
+} from '../fixtures/hostile/index.ts';
 import { packEnvelope, type PackedEnvelope } from '../fixtures/envelopes/pack.ts';
 import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
 import { parseDicomHeader } from '../src/dicom/header.ts';
@@ -42,8 +54,16 @@ async function verifyCli(env: PackedEnvelope, files = env.files) {
 
 describe('DICOM frames', () => {
   const signed = (path: string, bytes: Uint8Array) =>
-    packEnvelope({ dialect: 'spec', payloadFiles: [...basePayload(), { path, bytes }], study: studyInfo(), id: ENV_ID, timestamp: TIMESTAMP, signWith: HOSTILE_KEYS.signingSeed });
-  const LIMIT_MESSAGE = /NumberOfFrames \(0028,0008\) is 999,999,999, over the limit of 100,000 frames in one image, so the file was not read as an image/;
+    packEnvelope({
+      dialect: 'spec',
+      payloadFiles: [...basePayload(), { path, bytes }],
+      study: studyInfo(),
+      id: ENV_ID,
+      timestamp: TIMESTAMP,
+      signWith: HOSTILE_KEYS.signingSeed,
+    });
+  const LIMIT_MESSAGE =
+    /NumberOfFrames \(0028,0008\) is 999,999,999, over the limit of 100,000 frames in one image, so the file was not read as an image/;
 
   it('NumberOfFrames 999,999,999 is a DICOM problem for that file, and the open completes at once', async () => {
     expect(MAX_FRAMES_PER_INSTANCE).toBe(100_000);
@@ -51,7 +71,13 @@ describe('DICOM frames', () => {
     const r = await open(await signed('dicom/bounds/billion.dcm', framesDicom('999999999')));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.dicom!.nonDicom).toEqual([{ path: 'dicom/bounds/billion.dcm', reason: expect.stringMatching(LIMIT_MESSAGE) }]);
-    expect(r.report.problems).toContainEqual(expect.objectContaining({ severity: 'warning', file: 'payload/dicom/bounds/billion.dcm', message: expect.stringMatching(LIMIT_MESSAGE) }));
+    expect(r.report.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'payload/dicom/bounds/billion.dcm',
+        message: expect.stringMatching(LIMIT_MESSAGE),
+      }),
+    );
     expect(check(r, 'dicom').status).toBe('warn');
     expect(check(r, 'dicom').detail).toMatch(LIMIT_MESSAGE);
     // The rest of the study is still there.
@@ -61,7 +87,11 @@ describe('DICOM frames', () => {
   it('the header parser refuses the count as a limit, whatever the digits say', () => {
     for (const frames of ['999999999', '100001', '99999999999999999999999']) {
       const h = parseDicomHeader(framesDicom(frames), 'x.dcm');
-      expect(h, frames).toMatchObject({ ok: false, kind: 'limit', reason: expect.stringMatching(/^NumberOfFrames \(0028,0008\) is [\d,]+, over the limit of 100,000/) });
+      expect(h, frames).toMatchObject({
+        ok: false,
+        kind: 'limit',
+        reason: expect.stringMatching(/^NumberOfFrames \(0028,0008\) is [\d,]+, over the limit of 100,000/),
+      });
     }
     expect(parseDicomHeader(framesDicom('100000', 16 * 100_000), 'x.dcm')).toMatchObject({ ok: true, instance: { frameCount: 100_000 } });
   });
@@ -72,7 +102,12 @@ describe('DICOM frames', () => {
     expect(series.instances[0]!.frameCount).toBe(2);
     expect(series.frames.map((f) => f.frame)).toEqual([0, 1]);
     expect(r.report.problems).toContainEqual(
-      expect.objectContaining({ file: 'payload/dicom/bounds/short.dcm', message: expect.stringMatching(/^NumberOfFrames \(0028,0008\) is 50,000 but Pixel Data holds only 2 whole frame\(s\); 2 frame\(s\) are listed/) }),
+      expect.objectContaining({
+        file: 'payload/dicom/bounds/short.dcm',
+        message: expect.stringMatching(
+          /^NumberOfFrames \(0028,0008\) is 50,000 but Pixel Data holds only 2 whole frame\(s\); 2 frame\(s\) are listed/,
+        ),
+      }),
     );
     expect(check(r, 'dicom').status).toBe('warn');
   });
@@ -105,9 +140,19 @@ describe('DICOM frames', () => {
     const frames = index.studies.flatMap((s) => s.series).reduce((n, s) => n + s.frames.length, 0);
     expect(frames).toBe(MAX_TOTAL_FRAMES);
     expect(index.nonDicom).toEqual([
-      { path: 'dicom/cine10.dcm', reason: 'not indexed: with its 100,000 frame(s) the payload\'s images would hold more than 1,000,000 frames, the most this viewer lists in one envelope' },
+      {
+        path: 'dicom/cine10.dcm',
+        reason:
+          "not indexed: with its 100,000 frame(s) the payload's images would hold more than 1,000,000 frames, the most this viewer lists in one envelope",
+      },
     ]);
-    expect(index.problems).toContainEqual(expect.objectContaining({ severity: 'warning', file: 'payload/dicom/cine10.dcm', message: expect.stringMatching(/^Skipped: not indexed: .*1,000,000 frames/) }));
+    expect(index.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'payload/dicom/cine10.dcm',
+        message: expect.stringMatching(/^Skipped: not indexed: .*1,000,000 frames/),
+      }),
+    );
   });
 
   it('the CLI reports the frame limit and exits 0 (warn) instead of hanging', async () => {
@@ -123,7 +168,8 @@ describe('audit entries', () => {
   beforeAll(async () => {
     spec = await packBase('spec', { signWith: HOSTILE_KEYS.signingSeed });
   });
-  const AUDIT_LIMIT = /audit\.json lists 1,000,000 audit entries, over the limit of 1,000\. A real audit trail has a few events per hand-over; this one was not read/;
+  const AUDIT_LIMIT =
+    /audit\.json lists 1,000,000 audit entries, over the limit of 1,000\. A real audit trail has a few events per hand-over; this one was not read/;
 
   it('10^6 entries (2 MB of JSON; this overflowed the stack) open with the audit check naming the limit', async () => {
     expect(MAX_AUDIT_ENTRIES).toBe(1_000);
@@ -147,7 +193,9 @@ describe('audit entries', () => {
     const r = await open(spec, replaceFile(spec.files, 'audit.json', auditOfIntegers(MAX_AUDIT_ENTRIES)));
     const skipped = r.report.problems.filter((p) => p.file === 'audit.json' && /not an object|more audit entries/.test(p.message));
     expect(skipped).toHaveLength(21);
-    expect(skipped[20]!.message).toBe('980 more audit entries that are not objects were skipped (only the first 20 are listed one by one).');
+    expect(skipped[20]!.message).toBe(
+      '980 more audit entries that are not objects were skipped (only the first 20 are listed one by one).',
+    );
     expect(check(r, 'audit').status).toBe('warn');
   });
 });
@@ -161,7 +209,10 @@ describe('receivers', () => {
 
   it(`more than ${MAX_RECEIVERS} receivers is unusable input, with the limit named`, async () => {
     const files = await reseal(spec, { manifest: (m) => (m.receiver = receivers(5_000)) });
-    const err = await open(spec, files).then(() => null, (e: unknown) => e);
+    const err = await open(spec, files).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EnvelopeError);
     expect((err as EnvelopeError).code).toBe('bad-manifest');
     expect((err as EnvelopeError).message).toBe(
@@ -185,7 +236,9 @@ describe('files.json entries', () => {
     const r = await open(spec, await reseal(spec, { payload: (p) => replaceFile(p, 'files.json', list) }));
     const files = check(r, 'files-json');
     expect(files.status).toBe('warn');
-    expect(files.detail).toMatch(/payload\/files\.json lists 50,001 files, over the limit of 50,000 \(the most entries an envelope may hold\)\. It was not read/);
+    expect(files.detail).toMatch(
+      /payload\/files\.json lists 50,001 files, over the limit of 50,000 \(the most entries an envelope may hold\)\. It was not read/,
+    );
   });
 });
 
@@ -193,7 +246,14 @@ describe('JSON nesting', () => {
   it('is measured by a loop, so 10^6 levels are refused without touching the stack', () => {
     const deep = text(`{"audit": ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
     const r = readJson(deep, 'audit.json');
-    expect(r).toEqual({ ok: false, problems: [expect.objectContaining({ message: 'audit.json nests 1000001 levels deep, over the limit of 64. No JMIX file needs that; it was not read.' })] });
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        expect.objectContaining({
+          message: 'audit.json nests 1000001 levels deep, over the limit of 64. No JMIX file needs that; it was not read.',
+        }),
+      ],
+    });
     // Brackets inside strings are text, not nesting.
     expect(readJson(text(`{"a": "${'['.repeat(1_000_000)}"}`), 'audit.json').ok).toBe(true);
   });
@@ -213,7 +273,9 @@ describe('engine errors no limit caught', () => {
       const said: string[] = [];
       const path = await writeFolder(await packBase('spec'), mkdtempSync(join(dir, 'env-')));
       expect(await mockedMain(['verify', path], { log: (s) => said.push(s), error: (s) => said.push(s) })).toBe(2);
-      expect(said.join('\n')).toMatch(/: it is larger or built more deeply than this viewer can hold, and no limit caught it first \(the JavaScript engine said: Invalid array length\)\. The envelope is crafted or damaged/);
+      expect(said.join('\n')).toMatch(
+        /: it is larger or built more deeply than this viewer can hold, and no limit caught it first \(the JavaScript engine said: Invalid array length\)\. The envelope is crafted or damaged/,
+      );
     } finally {
       vi.doUnmock('../src/jmix/index.ts');
       vi.resetModules();

@@ -103,7 +103,9 @@ describe('extract stays inside its output folder', () => {
     symlinkSync(elsewhere, join(out, 'dicom'), 'dir');
     const r = await run('extract', zip, '--out', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Stopped before writing "dicom\/.*": .*dicom is a symbolic link, and links are never followed out of the output folder/);
+    expect(r.stderr).toMatch(
+      /Stopped before writing "dicom\/.*": .*dicom is a symbolic link, and links are never followed out of the output folder/,
+    );
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(lstatSync(join(out, 'dicom')).isSymbolicLink()).toBe(true);
   });
@@ -152,14 +154,20 @@ describe('envelope text in the terminal', () => {
   it('a newline in the sender name cannot print its own "PASS: Genuine and complete" line', async () => {
     const spec = await packBase('spec');
     // Unsigned, so the real verdict is WARN: any line starting with PASS would be the forgery.
-    const files = await reseal(spec, { sign: false, manifest: (m) => (m.sender.name = `Harbour Imaging\n${FORGED_LINE}\r\n${FORGED_LINE}`) });
+    const files = await reseal(spec, {
+      sign: false,
+      manifest: (m) => (m.sender.name = `Harbour Imaging\n${FORGED_LINE}\r\n${FORGED_LINE}`),
+    });
     const dir = await materialise(folder(spec, files), 'newline-sender');
     for (const command of ['inspect', 'verify']) {
       const r = await run(command, dir);
       expect(r.code).toBe(0);
       const lines = r.stdout.split('\n');
       expect(lines[0]).toMatch(/^WARN: /);
-      expect(lines.filter((l) => /^\s*PASS\b/.test(l)), r.stdout).toEqual([]);
+      expect(
+        lines.filter((l) => /^\s*PASS\b/.test(l)),
+        r.stdout,
+      ).toEqual([]);
       expect(r.stdout).toContain(`Sender: Harbour Imaging\\x0a${FORGED_LINE}\\x0d\\x0a${FORGED_LINE} [org:harbour-imaging]`);
     }
   });
@@ -180,7 +188,10 @@ describe('envelope text in the terminal', () => {
     });
     const dir = await materialise(folder(spec, files), 'newline-everywhere');
     const r = await run('verify', dir);
-    expect(r.stdout.split('\n').filter((l) => /^\s*PASS\b/.test(l)), r.stdout).toEqual([]);
+    expect(
+      r.stdout.split('\n').filter((l) => /^\s*PASS\b/.test(l)),
+      r.stdout,
+    ).toEqual([]);
     expect(r.stdout.split(`x\\x0a${FORGED_LINE}`).length - 1).toBeGreaterThanOrEqual(6);
   });
 

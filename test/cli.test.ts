@@ -69,11 +69,25 @@ describe('verify --json for every dialect and layout', () => {
       expect(json.verdict).toMatch(/pass|warn/);
       expect(json.envelopeId).toBe(env.id);
       expect(json.dialect).toBe(dialect === 'spec' ? 'jmix-php' : dialect);
-      expect(json.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['structure', 'schema', 'decrypt', 'payload-hash', 'files-json', 'manifest-jws', 'assertion:sender', 'audit', 'dicom']));
+      expect(json.checks.map((c: { id: string }) => c.id)).toEqual(
+        expect.arrayContaining([
+          'structure',
+          'schema',
+          'decrypt',
+          'payload-hash',
+          'files-json',
+          'manifest-jws',
+          'assertion:sender',
+          'audit',
+          'dicom',
+        ]),
+      );
       expect(json.patient.id).toBe('SYN-0001');
       const series = json.studies[0].series;
       expect(series.map((s: { modality: string }) => s.modality).sort()).toEqual(['CT', 'MR', 'US']);
-      expect(series.reduce((n: number, s: { instances: number }) => n + s.instances, 0)).toBe(smallStudy().study.series.reduce((n, s) => n + s.count, 0));
+      expect(series.reduce((n: number, s: { instances: number }) => n + s.instances, 0)).toBe(
+        smallStudy().study.series.reduce((n, s) => n + s.count, 0),
+      );
       expect(series[0].seriesUid).toMatch(/^[\d.]+$/);
     }
   });
@@ -147,7 +161,11 @@ describe('extract', () => {
     expect(readdirSync(join(out, 'dicom')).length).toBeGreaterThan(0);
     const meta = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'));
     expect(meta.id).toBe(env.id);
-    expect(readFileSync(join(out, 'files', 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync(join(out, 'files', 'report.pdf'))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('refuses to write a payload that failed verification, unless forced', async () => {

@@ -55,8 +55,12 @@ describe('dicom-writer', () => {
     expect(lo.length).toBe(4);
     expect(implicit[lo.dataOffset + 3]).toBe(0x20);
     expect(ds.uint16('x00280010')).toBe(7);
-    expect(() => writeDicomFile({ sopClassUid: '1.2', sopInstanceUid: '1.3', elements: [el(0x00020002, 'UI', '1.2')] })).toThrow(/meta group/);
-    expect(() => writeDicomFile({ sopClassUid: '1.2', sopInstanceUid: '1.3', elements: [el(0x00100010, 'PN', 'Jos\u00e9')] })).toThrow(/non-ASCII/);
+    expect(() => writeDicomFile({ sopClassUid: '1.2', sopInstanceUid: '1.3', elements: [el(0x00020002, 'UI', '1.2')] })).toThrow(
+      /meta group/,
+    );
+    expect(() => writeDicomFile({ sopClassUid: '1.2', sopInstanceUid: '1.3', elements: [el(0x00100010, 'PN', 'Jos\u00e9')] })).toThrow(
+      /non-ASCII/,
+    );
   });
 
   it('formats DS within 16 characters and makes stable 2.25 UIDs', () => {
@@ -88,11 +92,7 @@ describe('syntheticStudy (defaults)', () => {
   });
 
   it('has one study with CT (40), MR (20) and a US multi-frame, every file a parseable DICOM image', () => {
-    expect(study.files.map((f) => f.path.split('/')[1])).toEqual([
-      ...Array(40).fill('ct'),
-      ...Array(20).fill('mr'),
-      'us',
-    ]);
+    expect(study.files.map((f) => f.path.split('/')[1])).toEqual([...Array(40).fill('ct'), ...Array(20).fill('mr'), 'us']);
     expect(study.study.series.map((s) => [s.modality, s.count, s.frames])).toEqual([
       ['CT', 40, 40],
       ['MR', 20, 20],
@@ -181,7 +181,14 @@ describe('syntheticStudy (defaults)', () => {
     if (!r.ok) throw new Error(r.reason);
     const i = r.instance;
     expect(i.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.3.1');
-    expect([i.rows, i.columns, i.samplesPerPixel, i.photometricInterpretation, i.frameCount, i.bitsAllocated]).toEqual([240, 320, 3, 'RGB', 12, 8]);
+    expect([i.rows, i.columns, i.samplesPerPixel, i.photometricInterpretation, i.frameCount, i.bitsAllocated]).toEqual([
+      240,
+      320,
+      3,
+      'RGB',
+      12,
+      8,
+    ]);
     const ds = fullParse(us.bytes);
     expect(ds.uint16('x00280006')).toBe(0);
     const pe = ds.elements['x7fe00010']!;

@@ -37,7 +37,9 @@ function mutated(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
     return b;
   });
   const truncated = fc.nat(n).map((cut) => valid.slice(0, cut));
-  const hole = fc.tuple(fc.nat(n), fc.integer({ min: 1, max: 600 })).map(([at, len]) => new Uint8Array([...valid.subarray(0, at), ...valid.subarray(at + len)]));
+  const hole = fc
+    .tuple(fc.nat(n), fc.integer({ min: 1, max: 600 }))
+    .map(([at, len]) => new Uint8Array([...valid.subarray(0, at), ...valid.subarray(at + len)]));
   // Overwrite a little-endian 32-bit field with an extreme value (sizes, offsets, counts).
   const field = fc.tuple(fc.nat(Math.max(0, n - 4)), fc.constantFrom(0, 1, 0x7fffffff, 0xffffffff, 0xfffffff0, 65535)).map(([at, v]) => {
     const b = valid.slice();
@@ -64,15 +66,39 @@ const validTar = writeTar(
   ],
   'ustar',
 );
-const validGnuTar = writeTar([{ name: `./${'g'.repeat(120)}`, data: enc.encode('x') }, { name: './b', data: enc.encode('y') }], 'gnu');
-const validJson = enc.encode(JSON.stringify({ version: '1.0', id: 'x', sender: { name: 'a', assertion: { signed_fields: ['a'] } }, receiver: [{ id: 'r' }], security: { payload_hash: 'sha256:00' } }, null, 2));
+const validGnuTar = writeTar(
+  [
+    { name: `./${'g'.repeat(120)}`, data: enc.encode('x') },
+    { name: './b', data: enc.encode('y') },
+  ],
+  'gnu',
+);
+const validJson = enc.encode(
+  JSON.stringify(
+    {
+      version: '1.0',
+      id: 'x',
+      sender: { name: 'a', assertion: { signed_fields: ['a'] } },
+      receiver: [{ id: 'r' }],
+      security: { payload_hash: 'sha256:00' },
+    },
+    null,
+    2,
+  ),
+);
 
 describe('fuzz: zip reader', () => {
   it('arbitrary bytes', async () => {
-    await fc.assert(fc.asyncProperty(arbitraryBytes, (b) => onlyEnvelopeErrors(() => readZip(b, 'zip:fuzz.zip'))), params());
+    await fc.assert(
+      fc.asyncProperty(arbitraryBytes, (b) => onlyEnvelopeErrors(() => readZip(b, 'zip:fuzz.zip'))),
+      params(),
+    );
   });
   it('mutated valid zip', async () => {
-    await fc.assert(fc.asyncProperty(mutated(validZip), (b) => onlyEnvelopeErrors(() => readZip(b, 'zip:fuzz.zip'))), params());
+    await fc.assert(
+      fc.asyncProperty(mutated(validZip), (b) => onlyEnvelopeErrors(() => readZip(b, 'zip:fuzz.zip'))),
+      params(),
+    );
   });
 });
 
@@ -128,7 +154,12 @@ describe('fuzz: DICOM header reader', () => {
 
 describe('fuzz: openEnvelope from bytes', () => {
   it('mutated zip and tar.gz envelopes end in an EnvelopeError or a verdict, never anything else', async () => {
-    const env = await packEnvelope({ dialect: 'spec', payloadFiles: study.files.slice(0, 2).map((f) => ({ path: f.path, bytes: f.bytes })), id: '00000000-0000-4000-8000-000000000000', timestamp: '2025-01-01T00:00:00Z' });
+    const env = await packEnvelope({
+      dialect: 'spec',
+      payloadFiles: study.files.slice(0, 2).map((f) => ({ path: f.path, bytes: f.bytes })),
+      id: '00000000-0000-4000-8000-000000000000',
+      timestamp: '2025-01-01T00:00:00Z',
+    });
     const zip = toZip(env, 'wrapped');
     const tgz = toTarGz(env, 'wrapped');
     await fc.assert(

@@ -19,7 +19,14 @@ type Opened = { ok: true; result: OpenResult } | { ok: false; error: unknown };
 
 async function open(c: HostileCase): Promise<Opened> {
   try {
-    return { ok: true, result: await openEnvelope(toEnvelopeSource(c.source), { ...(c.key !== undefined ? { key: c.key } : {}), trustedPublicKeys: c.trustedKeys ?? [], now: NOW }) };
+    return {
+      ok: true,
+      result: await openEnvelope(toEnvelopeSource(c.source), {
+        ...(c.key !== undefined ? { key: c.key } : {}),
+        trustedPublicKeys: c.trustedKeys ?? [],
+        now: NOW,
+      }),
+    };
   } catch (error) {
     return { ok: false, error };
   }
@@ -36,7 +43,8 @@ describe('hostile corpus', () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     const cats: HostileCategory[] = ['archive', 'json', 'crypto', 'integrity', 'dicom', 'markup'];
-    for (const cat of cats) expect(cases.filter((c) => c.category === cat).length, cat).toBeGreaterThanOrEqual(cat === 'markup' || cat === 'dicom' ? 10 : 20);
+    for (const cat of cats)
+      expect(cases.filter((c) => c.category === cat).length, cat).toBeGreaterThanOrEqual(cat === 'markup' || cat === 'dicom' ? 10 : 20);
   });
 
   afterAll(() => {
@@ -44,9 +52,18 @@ describe('hostile corpus', () => {
     const table = cats.map((cat) => {
       const of = cases.filter((c) => c.category === cat);
       const count = (o: string) => of.filter((c) => outcomes.get(c.id) === o).length;
-      return { category: cat, cases: of.length, error: count('error'), fail: count('fail'), warn: count('warn'), pass: count('pass (control)') };
+      return {
+        category: cat,
+        cases: of.length,
+        error: count('error'),
+        fail: count('fail'),
+        warn: count('warn'),
+        pass: count('pass (control)'),
+      };
     });
-    console.log(`Hostile corpus: ${cases.length} cases\n${[['category', 'cases', 'error', 'fail', 'warn', 'pass (control)'].join('\t'), ...table.map((r) => [r.category.padEnd(9), r.cases, r.error, r.fail, r.warn, r.pass].join('\t'))].join('\n')}`);
+    console.log(
+      `Hostile corpus: ${cases.length} cases\n${[['category', 'cases', 'error', 'fail', 'warn', 'pass (control)'].join('\t'), ...table.map((r) => [r.category.padEnd(9), r.cases, r.error, r.fail, r.warn, r.pass].join('\t'))].join('\n')}`,
+    );
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
@@ -124,7 +141,10 @@ describe('hostile corpus through the CLI', () => {
     const target = await materialise(c);
     const log: string[] = [];
     const err: string[] = [];
-    const code = await main(['verify', target, ...(c.key !== undefined ? ['--key', c.key] : []), ...(c.trustedKeys ?? []).flatMap((k) => ['--trust', k])], { log: (s) => log.push(s), error: (s) => err.push(s) });
+    const code = await main(
+      ['verify', target, ...(c.key !== undefined ? ['--key', c.key] : []), ...(c.trustedKeys ?? []).flatMap((k) => ['--trust', k])],
+      { log: (s) => log.push(s), error: (s) => err.push(s) },
+    );
     assertPrototypeClean();
     const said = [...log, ...err].join('\n');
     expect(said.trim().length).toBeGreaterThan(40);

@@ -20,20 +20,37 @@ function refusal(fragment: string): string {
 
 describe('parseLinkFragment: links that work', () => {
   it('reads #src= with a base64url key (either order), converting the key to padded base64', () => {
-    expect(parseLinkFragment('#src=https://h.example/e.zip&key=-_8', PAGE)).toEqual({ kind: 'src', link: { src: 'https://h.example/e.zip', key: '+/8=' } });
-    expect(parseLinkFragment('#key=QUJD&src=https://h.example/e.zip', PAGE)).toEqual({ kind: 'src', link: { src: 'https://h.example/e.zip', key: 'QUJD' } });
-    expect(parseLinkFragment('#src=demo/signed.zip', PAGE)).toEqual({ kind: 'src', link: { src: 'https://viewer.example/app/demo/signed.zip', key: null } });
+    expect(parseLinkFragment('#src=https://h.example/e.zip&key=-_8', PAGE)).toEqual({
+      kind: 'src',
+      link: { src: 'https://h.example/e.zip', key: '+/8=' },
+    });
+    expect(parseLinkFragment('#key=QUJD&src=https://h.example/e.zip', PAGE)).toEqual({
+      kind: 'src',
+      link: { src: 'https://h.example/e.zip', key: 'QUJD' },
+    });
+    expect(parseLinkFragment('#src=demo/signed.zip', PAGE)).toEqual({
+      kind: 'src',
+      link: { src: 'https://viewer.example/app/demo/signed.zip', key: null },
+    });
   });
 
   it("keeps '+' as '+' (base64), unlike URLSearchParams, and decodes %XX once", () => {
     expect(parseLinkFragment('#src=x.zip&key=ab+c/d==', PAGE)).toMatchObject({ link: { key: 'ab+c/d==' } });
-    expect(parseLinkFragment(`#src=${encodeURIComponent('https://h.example/a b.zip?x=1&y=2')}`, PAGE)).toMatchObject({ link: { src: 'https://h.example/a%20b.zip?x=1&y=2' } });
+    expect(parseLinkFragment(`#src=${encodeURIComponent('https://h.example/a b.zip?x=1&y=2')}`, PAGE)).toMatchObject({
+      link: { src: 'https://h.example/a%20b.zip?x=1&y=2' },
+    });
     expect(parseLinkFragment('#src=https://h.example/%2541.zip', PAGE)).toMatchObject({ link: { src: 'https://h.example/%41.zip' } });
   });
 
   it('reads #api=&id= (either order), relative to the page, and tolerates an empty piece', () => {
-    expect(parseLinkFragment('#api=https://pacs.example/jmix/&id=abc-123', PAGE)).toEqual({ kind: 'api', link: { base: 'https://pacs.example/jmix', id: 'abc-123' } });
-    expect(parseLinkFragment('#id=x%2Fy&api=%2Fjmix&', PAGE)).toEqual({ kind: 'api', link: { base: 'https://viewer.example/jmix', id: 'x/y' } });
+    expect(parseLinkFragment('#api=https://pacs.example/jmix/&id=abc-123', PAGE)).toEqual({
+      kind: 'api',
+      link: { base: 'https://pacs.example/jmix', id: 'abc-123' },
+    });
+    expect(parseLinkFragment('#id=x%2Fy&api=%2Fjmix&', PAGE)).toEqual({
+      kind: 'api',
+      link: { base: 'https://viewer.example/jmix', id: 'x/y' },
+    });
   });
 
   it('is no link at all for fragments that name none', () => {

@@ -28,7 +28,10 @@ describe('open-envelope worker protocol', () => {
     const env = await pack('jmix-rs', { encryptTo: recipient.publicKey });
     const zip = toZip(env, 'root');
     const key = bytesToBase64(recipient.privateKey);
-    const r = await openEnvelope({ kind: 'blob', blob: new Blob([zip as Uint8Array<ArrayBuffer>]), name: 'x.zip' }, { key, streamAbove: { zip: 0, decrypt: 0 } });
+    const r = await openEnvelope(
+      { kind: 'blob', blob: new Blob([zip as Uint8Array<ArrayBuffer>]), name: 'x.zip' },
+      { key, streamAbove: { zip: 0, decrypt: 0 } },
+    );
     expect(r.report.checks.find((c) => c.id === 'decrypt')!.data!.streamed).toBe(true);
     const before = await Promise.all(r.envelope.payload.map(async (f) => [f.path, Buffer.from(await f.bytes()).toString('base64')]));
     const wired = await toWireResult(r);
@@ -36,7 +39,9 @@ describe('open-envelope worker protocol', () => {
     const back = fromWireResult(structuredClone(wired.result, { transfer: wired.transfer }));
     // Moved: the sender's buffers are now empty, and the receiver has the same bytes.
     expect(wired.transfer.every((b) => b.byteLength === 0)).toBe(true);
-    expect(await Promise.all(back.envelope.payload.map(async (f) => [f.path, Buffer.from(await f.bytes()).toString('base64')]))).toEqual(before);
+    expect(await Promise.all(back.envelope.payload.map(async (f) => [f.path, Buffer.from(await f.bytes()).toString('base64')]))).toEqual(
+      before,
+    );
   });
 
   it('a bytes source passes through unchanged', async () => {

@@ -4,7 +4,16 @@ import { toTarGz, toZip, type PackedEnvelope } from '../fixtures/envelopes/pack.
 import { openEnvelope } from '../src/jmix/index.ts';
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import type { CheckId, EnvelopeSource, VerificationReport } from '../src/jmix/types.ts';
-import { DIALECTS, asFolderSource, pack, recipient, signingPublicKey, signingSeed, smallStudy, wrongRecipient } from './helpers/fixtures.ts';
+import {
+  DIALECTS,
+  asFolderSource,
+  pack,
+  recipient,
+  signingPublicKey,
+  signingSeed,
+  smallStudy,
+  wrongRecipient,
+} from './helpers/fixtures.ts';
 
 type Layout = 'folder' | 'folder-bare' | 'zip-root' | 'zip-wrapped' | 'tar.gz';
 const LAYOUTS: Layout[] = ['folder', 'folder-bare', 'zip-root', 'zip-wrapped', 'tar.gz'];
@@ -31,7 +40,10 @@ describe.each(DIALECTS)('dialect %s', (dialect) => {
   describe.each([false, true])('encrypted=%s', (encrypted) => {
     it.each(LAYOUTS)('opens, decrypts and verifies from %s', async (layout) => {
       const env = await pack(dialect, encrypted ? { encryptTo: recipient.publicKey } : {});
-      const { envelope, report, dicom } = await openEnvelope(carrier(env, layout), encrypted ? { key: bytesToBase64(recipient.privateKey) } : {});
+      const { envelope, report, dicom } = await openEnvelope(
+        carrier(env, layout),
+        encrypted ? { key: bytesToBase64(recipient.privateKey) } : {},
+      );
       expect(envelope.id).toBe(env.id);
       expect(report.envelopeId).toBe(env.id);
       expect(report.encrypted).toBe(encrypted);
@@ -93,7 +105,12 @@ describe('tampering fails on the right check', () => {
     ['a removed file (spec)', 'spec', { tamper: 'remove-file' }, 'payload-hash'],
     ['an added file (rs)', 'jmix-rs', { tamper: 'add-file' }, 'payload-hash'],
     ['the manifest edited after signing (rs)', 'jmix-rs', { tamper: 'manifest-after-signing', signWith: signingSeed }, 'manifest-jws'],
-    ['the manifest edited after signing (rs assertion)', 'jmix-rs', { tamper: 'manifest-after-signing', signWith: signingSeed }, 'assertion:sender'],
+    [
+      'the manifest edited after signing (rs assertion)',
+      'jmix-rs',
+      { tamper: 'manifest-after-signing', signWith: signingSeed },
+      'assertion:sender',
+    ],
     ['the manifest edited after signing (php)', 'jmix-php', { tamper: 'manifest-after-signing', signWith: signingSeed }, 'manifest-jws'],
   ];
   it.each(cases)('%s', async (_name, dialect, opts, failing) => {
@@ -117,7 +134,10 @@ describe('signatures', () => {
     expect(status(report, 'origin')).toBe('warn');
     expect(report.verdict).toBe('warn');
     expect(report.headline).toMatch(/^Intact, signed by key SHA256:[0-9a-f]{16}… that you have not marked as trusted$/);
-    const trusted = await openEnvelope(asFolderSource(env), { key: bytesToBase64(recipient.privateKey), trustedPublicKeys: [bytesToBase64(signingPublicKey)] });
+    const trusted = await openEnvelope(asFolderSource(env), {
+      key: bytesToBase64(recipient.privateKey),
+      trustedPublicKeys: [bytesToBase64(signingPublicKey)],
+    });
     expect(status(trusted.report, 'origin')).toBe('pass');
     expect(trusted.report.verdict).toBe('pass');
     expect(trusted.report.headline).toBe('Genuine and complete');
@@ -128,7 +148,9 @@ describe('signatures', () => {
     const { report } = await openEnvelope(asFolderSource(env));
     expect(status(report, 'manifest-jws')).toBe('warn');
     expect(status(report, 'assertion:sender')).toBe('warn');
-    expect(report.checks.find((c) => c.id === 'assertion:sender')!.title + report.checks.find((c) => c.id === 'assertion:sender')!.detail).toMatch(/binds no manifest values/i);
+    expect(
+      report.checks.find((c) => c.id === 'assertion:sender')!.title + report.checks.find((c) => c.id === 'assertion:sender')!.detail,
+    ).toMatch(/binds no manifest values/i);
     expect(report.verdict).toBe('warn');
   });
 

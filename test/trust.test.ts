@@ -18,11 +18,26 @@ const otherSeed = seed(11, 200);
 const pub = (s: Uint8Array) => bytesToBase64(ed25519PublicKey(s));
 const study = syntheticStudy({ seed: 5, ctSlices: 2, ctSize: 16, mrSlices: 1, mrSize: 16, usFrames: 1 });
 
-const check = (id: CheckId, status: CheckStatus, data?: Record<string, unknown>): Check => ({ id, status, title: `${id} ${status}`, detail: '', ...(data ? { data } : {}) });
+const check = (id: CheckId, status: CheckStatus, data?: Record<string, unknown>): Check => ({
+  id,
+  status,
+  title: `${id} ${status}`,
+  detail: '',
+  ...(data ? { data } : {}),
+});
 const noCoverageGap: Coverage = { payloadRecipe: 'recipe-b', uncoveredFiles: [], manifest: 'signed', audit: 'not-covered' };
 
 async function open(env: Awaited<ReturnType<typeof packEnvelope>>, options: OpenOptions = {}) {
-  const source: EnvelopeSource = { kind: 'files', name: env.rootName, files: env.files.map((f) => ({ path: `${env.rootName}/${f.path}`, size: f.bytes.length, origin: 'folder', bytes: async () => f.bytes })) };
+  const source: EnvelopeSource = {
+    kind: 'files',
+    name: env.rootName,
+    files: env.files.map((f) => ({
+      path: `${env.rootName}/${f.path}`,
+      size: f.bytes.length,
+      origin: 'folder',
+      bytes: async () => f.bytes,
+    })),
+  };
   return openEnvelope(source, options);
 }
 const status = (r: Awaited<ReturnType<typeof open>>, id: string) => r.report.checks.find((c) => c.id === id)?.status;
@@ -30,7 +45,11 @@ const status = (r: Awaited<ReturnType<typeof open>>, id: string) => r.report.che
 describe('decideVerdict', () => {
   const verifiedBy = { label: 'k', fingerprint: 'SHA256:' + 'a'.repeat(64), publicKey: 'x', trusted: true };
   it('passes only with a matching payload hash and a trusted origin, and nothing else in doubt', () => {
-    const good = [check('payload-hash', 'pass'), check('manifest-jws', 'pass', { verifiedBy }), check('origin', 'pass', { kind: 'trusted' })];
+    const good = [
+      check('payload-hash', 'pass'),
+      check('manifest-jws', 'pass', { verifiedBy }),
+      check('origin', 'pass', { kind: 'trusted' }),
+    ];
     expect(decideVerdict(good, noCoverageGap).verdict).toBe('pass');
     // Any single weakness takes "Genuine" away.
     expect(decideVerdict([check('payload-hash', 'not-present'), ...good.slice(1)], noCoverageGap).verdict).toBe('warn');
@@ -41,56 +60,112 @@ describe('decideVerdict', () => {
   });
 
   it('valid entity assertions alone never make it genuine', () => {
-    const checks = [check('payload-hash', 'pass'), check('manifest-jws', 'not-present'), check('origin', 'not-present', { kind: 'unsigned' }), check('assertion:sender', 'pass'), check('assertion:requester', 'pass')];
+    const checks = [
+      check('payload-hash', 'pass'),
+      check('manifest-jws', 'not-present'),
+      check('origin', 'not-present', { kind: 'unsigned' }),
+      check('assertion:sender', 'pass'),
+      check('assertion:requester', 'pass'),
+    ];
     expect(decideVerdict(checks, noCoverageGap)).toEqual({ verdict: 'warn', headline: 'Complete, but the sender could not be verified' });
   });
 
   it('says plainly which trust gap it is', () => {
     const base = [check('payload-hash', 'pass'), check('manifest-jws', 'unverifiable')];
-    expect(decideVerdict([...base, check('origin', 'unverifiable', { kind: 'unknown-key' })], noCoverageGap).headline).toBe("Intact, but signed by a key you have not given: paste the sender's public key");
-    const mismatch = { ...check('origin', 'warn', { kind: 'key-mismatch' }), title: 'Signed by a different key than the one you trusted for Harbour' };
-    expect(decideVerdict([...base, mismatch], noCoverageGap).headline).toBe('Warning: signed by a different key than the one you trusted for Harbour');
-    expect(decideVerdict([...base, check('origin', 'warn', { kind: 'hash-not-signed' })], noCoverageGap).headline).toMatch(/does not cover the contents/);
+    expect(decideVerdict([...base, check('origin', 'unverifiable', { kind: 'unknown-key' })], noCoverageGap).headline).toBe(
+      "Intact, but signed by a key you have not given: paste the sender's public key",
+    );
+    const mismatch = {
+      ...check('origin', 'warn', { kind: 'key-mismatch' }),
+      title: 'Signed by a different key than the one you trusted for Harbour',
+    };
+    expect(decideVerdict([...base, mismatch], noCoverageGap).headline).toBe(
+      'Warning: signed by a different key than the one you trusted for Harbour',
+    );
+    expect(decideVerdict([...base, check('origin', 'warn', { kind: 'hash-not-signed' })], noCoverageGap).headline).toMatch(
+      /does not cover the contents/,
+    );
   });
 });
 
 describe('originCheck', () => {
   const manifest = { sender: { id: 'org:harbour', name: 'Harbour' } };
   const jwsBy = (key: string, trusted: boolean, coversPayloadHash = true) =>
-    check('manifest-jws', 'pass', { verifiedBy: { label: trusted ? 'your trusted key #1' : 'the sender assertion key (carried in the envelope)', fingerprint: fingerprint(ed25519PublicKey(senderSeed)), publicKey: key, trusted }, coversPayloadHash, style: coversPayloadHash ? 'rs' : 'php' });
+    check('manifest-jws', 'pass', {
+      verifiedBy: {
+        label: trusted ? 'your trusted key #1' : 'the sender assertion key (carried in the envelope)',
+        fingerprint: fingerprint(ed25519PublicKey(senderSeed)),
+        publicKey: key,
+        trusted,
+      },
+      coversPayloadHash,
+      style: coversPayloadHash ? 'rs' : 'php',
+    });
   const none = { trustedPublicKeys: [], rememberedSenders: [] };
 
   it('a key carried in the envelope proves intactness, not origin', () => {
     const o = originCheck(jwsBy(pub(senderSeed), false), manifest, none);
     expect(o.status).toBe('warn');
-    expect(o.title).toBe(`Intact, signed by key ${fingerprint(ed25519PublicKey(senderSeed)).slice(0, 23)}… that you have not marked as trusted`);
+    expect(o.title).toBe(
+      `Intact, signed by key ${fingerprint(ed25519PublicKey(senderSeed)).slice(0, 23)}… that you have not marked as trusted`,
+    );
     expect(o.detail).toContain(fingerprint(ed25519PublicKey(senderSeed)));
   });
 
   it('a trusted key that signed only a snapshot without payload_hash does not cover the payload', () => {
-    expect(originCheck(jwsBy(pub(senderSeed), true, false), manifest, none)).toMatchObject({ status: 'warn', data: { kind: 'hash-not-signed' } });
+    expect(originCheck(jwsBy(pub(senderSeed), true, false), manifest, none)).toMatchObject({
+      status: 'warn',
+      data: { kind: 'hash-not-signed' },
+    });
     expect(originCheck(jwsBy(pub(senderSeed), true, true), manifest, none)).toMatchObject({ status: 'pass', data: { kind: 'trusted' } });
   });
 
   it('a remembered sender signed by another key, or not signed at all, is a loud warning', () => {
-    const remembered = { trustedPublicKeys: [], rememberedSenders: [{ senderId: 'org:harbour', senderName: 'Harbour', publicKey: pub(otherSeed) }] };
+    const remembered = {
+      trustedPublicKeys: [],
+      rememberedSenders: [{ senderId: 'org:harbour', senderName: 'Harbour', publicKey: pub(otherSeed) }],
+    };
     const other = originCheck(jwsBy(pub(senderSeed), false), manifest, remembered);
     expect(other).toMatchObject({ status: 'warn', data: { kind: 'key-mismatch' } });
     expect(other.detail).toContain(fingerprint(ed25519PublicKey(otherSeed)));
-    expect(originCheck(check('manifest-jws', 'not-present'), manifest, remembered)).toMatchObject({ status: 'warn', data: { kind: 'key-mismatch' } });
+    expect(originCheck(check('manifest-jws', 'not-present'), manifest, remembered)).toMatchObject({
+      status: 'warn',
+      data: { kind: 'key-mismatch' },
+    });
     // Remembered for another sender id: no bearing on this one.
-    expect(originCheck(check('manifest-jws', 'not-present'), { sender: { id: 'org:other' } }, remembered)).toMatchObject({ status: 'not-present' });
+    expect(originCheck(check('manifest-jws', 'not-present'), { sender: { id: 'org:other' } }, remembered)).toMatchObject({
+      status: 'not-present',
+    });
   });
 });
 
 describe('coverageOf', () => {
-  const files: PayloadFile[] = ['dicom/a.dcm', 'dicom/b.dcm', 'files.json'].map((path) => ({ path, size: 1, bytes: async () => new Uint8Array(1) }));
+  const files: PayloadFile[] = ['dicom/a.dcm', 'dicom/b.dcm', 'files.json'].map((path) => ({
+    path,
+    size: 1,
+    bytes: async () => new Uint8Array(1),
+  }));
   it('a matched recipe covers every payload file; without one only files.json-verified files are covered', () => {
-    expect(coverageOf({ payload: files, checks: [check('payload-hash', 'pass', { recipe: 'recipe-a' })], hasAudit: true })).toEqual({ payloadRecipe: 'recipe-a', uncoveredFiles: [], manifest: 'not-covered', audit: 'not-covered' });
-    const partial = coverageOf({ payload: files, checks: [check('payload-hash', 'not-present'), check('files-json', 'pass', { verifiedFiles: ['dicom/a.dcm'] })], hasAudit: false });
+    expect(coverageOf({ payload: files, checks: [check('payload-hash', 'pass', { recipe: 'recipe-a' })], hasAudit: true })).toEqual({
+      payloadRecipe: 'recipe-a',
+      uncoveredFiles: [],
+      manifest: 'not-covered',
+      audit: 'not-covered',
+    });
+    const partial = coverageOf({
+      payload: files,
+      checks: [check('payload-hash', 'not-present'), check('files-json', 'pass', { verifiedFiles: ['dicom/a.dcm'] })],
+      hasAudit: false,
+    });
     expect(partial.uncoveredFiles).toEqual(['dicom/b.dcm', 'files.json']);
     // A files.json with changed entries vouches for nothing.
-    expect(coverageOf({ payload: files, checks: [check('payload-hash', 'fail'), check('files-json', 'fail', { verifiedFiles: ['dicom/a.dcm'] })], hasAudit: false }).uncoveredFiles).toHaveLength(3);
+    expect(
+      coverageOf({
+        payload: files,
+        checks: [check('payload-hash', 'fail'), check('files-json', 'fail', { verifiedFiles: ['dicom/a.dcm'] })],
+        hasAudit: false,
+      }).uncoveredFiles,
+    ).toHaveLength(3);
   });
 });
 
@@ -102,14 +177,18 @@ describe('the trust model end to end (packed envelopes)', () => {
     expect(status(embedded, 'origin')).toBe('warn');
     expect(embedded.report.coverage).toEqual({ payloadRecipe: 'recipe-a', uncoveredFiles: [], manifest: 'signed', audit: 'not-covered' });
     expect((await open(env, { trustedPublicKeys: [pub(senderSeed)] })).report.headline).toBe('Genuine and complete');
-    const remembered = await open(env, { rememberedSenders: [{ senderId: 'org:harbour-imaging', senderName: 'Harbour Imaging', publicKey: pub(senderSeed) }] });
+    const remembered = await open(env, {
+      rememberedSenders: [{ senderId: 'org:harbour-imaging', senderName: 'Harbour Imaging', publicKey: pub(senderSeed) }],
+    });
     expect(remembered.report.verdict).toBe('pass');
     expect(remembered.report.checks.find((c) => c.id === 'origin')!.detail).toContain('the key you trusted for Harbour Imaging');
   });
 
   it('a remembered sender id on an envelope signed by another key: loud warning, never genuine', async () => {
     const env = await packEnvelope({ dialect: 'jmix-rs', payloadFiles: study.files, signWith: otherSeed });
-    const r = await open(env, { rememberedSenders: [{ senderId: 'org:harbour-imaging', senderName: 'Harbour Imaging', publicKey: pub(senderSeed) }] });
+    const r = await open(env, {
+      rememberedSenders: [{ senderId: 'org:harbour-imaging', senderName: 'Harbour Imaging', publicKey: pub(senderSeed) }],
+    });
     expect(r.report.verdict).toBe('warn');
     expect(r.report.headline).toBe('Warning: signed by a different key than the one you trusted for Harbour Imaging');
   });
@@ -126,7 +205,13 @@ describe('the trust model end to end (packed envelopes)', () => {
   });
 
   it('a JWS whose payload contradicts manifest.json fails even when no key verifies it', async () => {
-    const env = await packEnvelope({ dialect: 'jmix-rs', payloadFiles: study.files, signWith: senderSeed, jwsWith: seed(17, 9), tamper: 'manifest-after-signing' });
+    const env = await packEnvelope({
+      dialect: 'jmix-rs',
+      payloadFiles: study.files,
+      signWith: senderSeed,
+      jwsWith: seed(17, 9),
+      tamper: 'manifest-after-signing',
+    });
     const r = await open(env);
     expect(status(r, 'manifest-jws')).toBe('fail');
     expect(r.report.verdict).toBe('fail');
@@ -149,7 +234,14 @@ describe('the trust model end to end (packed envelopes)', () => {
 
   it('no payload hash: every payload file is listed as not covered', async () => {
     const env = await packEnvelope({ dialect: 'jmix-js', payloadFiles: study.files });
-    const files = env.files.map((f) => (f.path === 'manifest.json' ? { ...f, bytes: new TextEncoder().encode(new TextDecoder().decode(f.bytes).replace(/"payload_hash": "[^"]*"/, '"payload_hash": ""')) } : f));
+    const files = env.files.map((f) =>
+      f.path === 'manifest.json'
+        ? {
+            ...f,
+            bytes: new TextEncoder().encode(new TextDecoder().decode(f.bytes).replace(/"payload_hash": "[^"]*"/, '"payload_hash": ""')),
+          }
+        : f,
+    );
     const r = await open({ ...env, files });
     expect(status(r, 'payload-hash')).toBe('not-present');
     expect(r.report.coverage.payloadRecipe).toBeNull();

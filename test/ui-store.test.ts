@@ -11,7 +11,12 @@ describe('opener store', () => {
   it('opens an encrypted envelope without a key, refuses a wrong key, accepts the right one, and closes to nothing', async () => {
     const study = syntheticStudy({ ctSlices: 2, ctSize: 32, mrSlices: 2, mrSize: 32, usFrames: 2 });
     const recipient = x25519.keygen();
-    const env = await packEnvelope({ dialect: 'spec', payloadFiles: study.files, encryptTo: recipient.publicKey, id: '44444444-4444-4444-8444-444444444444' });
+    const env = await packEnvelope({
+      dialect: 'spec',
+      payloadFiles: study.files,
+      encryptTo: recipient.publicKey,
+      id: '44444444-4444-4444-8444-444444444444',
+    });
     const zip = toZip(env, 'root');
     const store = useOpener;
 
@@ -75,7 +80,10 @@ function dirEntry(fullPath: string, children: unknown[]) {
 describe('pickedFromDataTransfer', () => {
   it('walks dropped folders recursively and reads past the 100-entry batches', async () => {
     const many = Array.from({ length: 250 }, (_, i) => fileEntry(`/env/payload/dicom/IM${i}.dcm`, `x${i}`));
-    const root = dirEntry('/env', [fileEntry('/env/manifest.json', '{}'), dirEntry('/env/payload', [dirEntry('/env/payload/dicom', many)])]);
+    const root = dirEntry('/env', [
+      fileEntry('/env/manifest.json', '{}'),
+      dirEntry('/env/payload', [dirEntry('/env/payload/dicom', many)]),
+    ]);
     const dt = { items: [{ kind: 'file', webkitGetAsEntry: () => root, getAsFile: () => null }], files: [] } as unknown as DataTransfer;
     const picked = await pickedFromDataTransfer(dt);
     expect(picked).toHaveLength(251);
@@ -98,4 +106,3 @@ describe('pickedFromDataTransfer', () => {
     expect(loose?.kind).toBe('files');
   });
 });
-

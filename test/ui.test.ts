@@ -27,7 +27,9 @@ describe('parseEnvelopeLink', () => {
   });
 
   it('takes a query string in src only when it is encoded: an unencoded "&" is refused (issue 16)', () => {
-    expect(() => parseEnvelopeLink('#src=https://h.example/x.zip?sig=a&exp=1&key=QUJD', BASE)).toThrow(/"exp", which this viewer does not know/);
+    expect(() => parseEnvelopeLink('#src=https://h.example/x.zip?sig=a&exp=1&key=QUJD', BASE)).toThrow(
+      /"exp", which this viewer does not know/,
+    );
     const link = parseEnvelopeLink(`#src=${encodeURIComponent('https://h.example/x.zip?sig=a&exp=1')}&key=QUJD`, BASE);
     expect(link).toEqual({ src: 'https://h.example/x.zip?sig=a&exp=1', key: 'QUJD' });
   });
@@ -105,9 +107,9 @@ function report(verdict: VerificationReport['verdict'], checks: Pick<Check, 'id'
 
 describe('verdictSentence', () => {
   it("uses the core's headline when it gives one", () => {
-    expect(verdictSentence(report('warn', [{ id: 'manifest-jws', status: 'unverifiable' }], 'Complete, but the sender could not be verified'))).toBe(
-      'Complete, but the sender could not be verified',
-    );
+    expect(
+      verdictSentence(report('warn', [{ id: 'manifest-jws', status: 'unverifiable' }], 'Complete, but the sender could not be verified')),
+    ).toBe('Complete, but the sender could not be verified');
   });
   // Without a headline (an older report), the opener words the verdict itself.
   it('says genuine only for a pass', () => {
@@ -119,7 +121,9 @@ describe('verdictSentence', () => {
   });
   it('names an unverified sender, a missing key, or the first warning', () => {
     expect(verdictSentence(report('warn', [{ id: 'manifest-jws', status: 'unverifiable' }]))).toBe('Could not verify the sender');
-    expect(verdictSentence(report('warn', [{ id: 'decrypt', status: 'unverifiable' }]))).toMatch(/^Encrypted: enter the recipient private key/);
+    expect(verdictSentence(report('warn', [{ id: 'decrypt', status: 'unverifiable' }]))).toMatch(
+      /^Encrypted: enter the recipient private key/,
+    );
     expect(verdictSentence(report('warn', [{ id: 'dicom', status: 'warn' }]))).toBe('Opened with a warning: dicom title');
   });
 });

@@ -9,7 +9,8 @@ import { hasShared, sharedPath } from './shared.ts';
 
 const status = (r: VerificationReport, id: CheckId) => r.checks.find((c) => c.id === id)?.status;
 const check = (r: VerificationReport, id: CheckId) => r.checks.find((c) => c.id === id)!;
-const images = (d: Awaited<ReturnType<typeof openEnvelope>>['dicom']) => d!.studies.flatMap((s) => s.series).reduce((n, s) => n + s.instances.length, 0);
+const images = (d: Awaited<ReturnType<typeof openEnvelope>>['dicom']) =>
+  d!.studies.flatMap((s) => s.series).reduce((n, s) => n + s.instances.length, 0);
 
 const haveJs = hasShared('jmix', 'vectors', 'jmix-js');
 describe.skipIf(!haveJs)('jmix-js 0.2.1 vectors (../shared/jmix/vectors/jmix-js)', () => {
@@ -78,7 +79,9 @@ describe.skipIf(!haveJs)('jmix-js 0.2.1 vectors (../shared/jmix/vectors/jmix-js)
     const { report, dicom } = await openEnvelope(await sourceFromPath(path()));
     expect(status(report, 'payload-hash')).toBe('fail');
     const tried = check(report, 'payload-hash').data!.tried as { recipe: string; computed: string }[];
-    expect(tried.find((t) => t.recipe === 'recipe-a')!.computed).toBe(expected.corrupted.plaintext_dicom_byteflip.recomputed_hash.replace('sha256:', ''));
+    expect(tried.find((t) => t.recipe === 'recipe-a')!.computed).toBe(
+      expected.corrupted.plaintext_dicom_byteflip.recomputed_hash.replace('sha256:', ''),
+    );
     expect(report.verdict).toBe('fail');
     expect(images(dicom)).toBe(15);
   });
@@ -124,7 +127,10 @@ describe.skipIf(!havePhp)('jmix-php 0.4 vectors (../shared/jmix/vectors/jmix-php
   });
 
   it('signed: a trusted key from the user also verifies the JWS', async () => {
-    const { report } = await openEnvelope(await sourceFromPath(php(expected.envelopes.signed.dir)), { now, trustedPublicKeys: [keys.ed25519.sender.public_key] });
+    const { report } = await openEnvelope(await sourceFromPath(php(expected.envelopes.signed.dir)), {
+      now,
+      trustedPublicKeys: [keys.ed25519.sender.public_key],
+    });
     expect(check(report, 'manifest-jws').detail).toMatch(/trusted key/);
   });
 

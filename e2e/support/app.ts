@@ -37,13 +37,17 @@ export function guardNetworkAndErrors(test: TestType<any, any>): Guard {
     page.on('response', (r) => {
       const type = r.headers()['content-type'] ?? '';
       if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-      else if (['script', 'worker'].includes(r.request().resourceType()) && type.includes('text/html')) errors.push(`script served as HTML (missing file): ${r.url()}`);
+      else if (['script', 'worker'].includes(r.request().resourceType()) && type.includes('text/html'))
+        errors.push(`script served as HTML (missing file): ${r.url()}`);
     });
   });
   test.afterEach(async () => {
     const off = requests.filter(({ url }) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).hostname !== '127.0.0.1');
     expect(off, 'requests that left 127.0.0.1').toEqual([]);
-    expect(errors.filter((e) => !expected.some((re) => re.test(e))), 'page errors').toEqual([]);
+    expect(
+      errors.filter((e) => !expected.some((re) => re.test(e))),
+      'page errors',
+    ).toEqual([]);
   });
   return {
     get requests() {

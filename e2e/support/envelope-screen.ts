@@ -57,7 +57,11 @@ export function useEnvelopeScreen(test: TestType<any, any>, opts: { tolerated?: 
     const base: Omit<PackOptions, 'payloadFiles'> = { dialect: 'spec', patient, signWith: crypto.getRandomValues(new Uint8Array(32)) };
     const pdf = syntheticPdfReport(['Radiology report', 'CT chest: no acute abnormality.', 'Reported by Dr Example.']);
     withImages = toZip(
-      await packEnvelope({ ...base, id: '44444444-4444-4444-8444-444444444444', payloadFiles: [...study.files, { path: 'files/report.pdf', bytes: pdf }] }),
+      await packEnvelope({
+        ...base,
+        id: '44444444-4444-4444-8444-444444444444',
+        payloadFiles: [...study.files, { path: 'files/report.pdf', bytes: pdf }],
+      }),
       'root',
     );
     const recipient = x25519.keygen();
@@ -99,7 +103,10 @@ export function useEnvelopeScreen(test: TestType<any, any>, opts: { tolerated?: 
     expect(offMachine, 'requests that left 127.0.0.1').toEqual([]);
     // pdf.js is given no CMap, font or wasm URL: it must not have tried one on this machine either.
     expect(requests.filter((u) => /cmaps|standard_fonts|\.bcmap|\.pfb|\.wasm$/.test(u))).toEqual([]);
-    expect(pageErrors.filter((e) => !opts.tolerated?.()?.test(e)), 'page errors').toEqual([]);
+    expect(
+      pageErrors.filter((e) => !opts.tolerated?.()?.test(e)),
+      'page errors',
+    ).toEqual([]);
   });
 }
 

@@ -205,4 +205,3 @@ export async function exerciseAllSeries(page: Page, group: string, afterScroll: 
     }
   }
 }
-

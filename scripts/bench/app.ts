@@ -67,21 +67,36 @@ function recorder(encrypted: boolean): void {
   const mark = (k: string) => {
     if (rec.t[k] === undefined) rec.t[k] = performance.now();
   };
-  document.addEventListener('change', (e) => {
-    if ((e.target as HTMLInputElement | null)?.type === 'file') mark('picked');
-  }, true);
-  document.addEventListener('click', (e) => {
-    const b = (e.target as Element | null)?.closest?.('button');
-    if (b && b.textContent?.trim() === 'Decrypt') {
-      rec.verdictBefore = document.querySelector('.verdict')?.textContent ?? null;
-      rec.sawBusy = false;
-      mark('decrypt');
-    }
-  }, true);
+  document.addEventListener(
+    'change',
+    (e) => {
+      if ((e.target as HTMLInputElement | null)?.type === 'file') mark('picked');
+    },
+    true,
+  );
+  document.addEventListener(
+    'click',
+    (e) => {
+      const b = (e.target as Element | null)?.closest?.('button');
+      if (b && b.textContent?.trim() === 'Decrypt') {
+        rec.verdictBefore = document.querySelector('.verdict')?.textContent ?? null;
+        rec.sawBusy = false;
+        mark('decrypt');
+      }
+    },
+    true,
+  );
   let lastStage = '';
   const poll = () => {
     const start = encrypted ? rec.t.decrypt : rec.t.picked;
-    if (encrypted && rec.t.picked !== undefined && rec.t.decrypt === undefined && !document.querySelector('.progress-panel') && document.querySelector('.verdict')) mark('lockedShown');
+    if (
+      encrypted &&
+      rec.t.picked !== undefined &&
+      rec.t.decrypt === undefined &&
+      !document.querySelector('.progress-panel') &&
+      document.querySelector('.verdict')
+    )
+      mark('lockedShown');
     if (start !== undefined) {
       const panel = document.querySelector('.progress-panel');
       if (panel) {
@@ -115,7 +130,8 @@ interface Recorded {
   seriesLabel: string | null;
 }
 
-const s3 = (ms: number | undefined, from: number | undefined) => (ms === undefined || from === undefined ? null : Math.round(ms - from) / 1000);
+const s3 = (ms: number | undefined, from: number | undefined) =>
+  ms === undefined || from === undefined ? null : Math.round(ms - from) / 1000;
 
 async function measureUasm(page: Page): Promise<number | null> {
   return page
@@ -156,8 +172,22 @@ async function openOnce(browser: Browser, appUrl: string, fx: AppFixture, form: 
   await new Promise((r) => setTimeout(r, 300));
   const sampler = await startSampler(50);
   const run: AppRun = {
-    ok: false, crashed: false, toVerifiedS: null, toFirstImageS: null, toAllSeriesIndexedS: null, verdict: null, stages: {}, lockedOpenS: null,
-    peakAllMiB: 0, peakAllAboveBaselineMiB: 0, peakByKindMiB: {} as Record<ProcessKind, number>, rendererAboveBaselineMiB: 0, browserAboveBaselineMiB: 0, baselineAllMiB: 0, uasmMiB: null, cpuS: {},
+    ok: false,
+    crashed: false,
+    toVerifiedS: null,
+    toFirstImageS: null,
+    toAllSeriesIndexedS: null,
+    verdict: null,
+    stages: {},
+    lockedOpenS: null,
+    peakAllMiB: 0,
+    peakAllAboveBaselineMiB: 0,
+    peakByKindMiB: {} as Record<ProcessKind, number>,
+    rendererAboveBaselineMiB: 0,
+    browserAboveBaselineMiB: 0,
+    baselineAllMiB: 0,
+    uasmMiB: null,
+    cpuS: {},
   };
   try {
     const chooser = page.waitForEvent('filechooser');
@@ -188,7 +218,8 @@ async function openOnce(browser: Browser, appUrl: string, fx: AppFixture, form: 
     for (const s of rec.stages) run.stages[s.text] ??= Math.round(s.t - start!) / 1000;
     run.lockedOpenS = fx.encrypted ? s3(rec.t.lockedShown, rec.t.picked) : null;
     run.ok = run.toFirstImageS !== null && complete;
-    if (!run.ok) run.error = `verdict "${run.verdict}", series "${rec.seriesLabel}"${errors.length ? `, page errors: ${errors.slice(0, 3).join('; ')}` : ''}`;
+    if (!run.ok)
+      run.error = `verdict "${run.verdict}", series "${rec.seriesLabel}"${errors.length ? `, page errors: ${errors.slice(0, 3).join('; ')}` : ''}`;
   } catch (e) {
     run.error = crashed ? 'the tab crashed' : e instanceof Error ? e.message.split('\n')[0] : String(e);
   } finally {
@@ -197,7 +228,10 @@ async function openOnce(browser: Browser, appUrl: string, fx: AppFixture, form: 
     run.baselineAllMiB = Math.round(mem.baseline.total / MiB);
     run.peakAllMiB = Math.round(mem.peak.total / MiB);
     run.peakAllAboveBaselineMiB = Math.round((mem.peak.total - mem.baseline.total) / MiB);
-    run.peakByKindMiB = Object.fromEntries(Object.entries(mem.peakByKind).map(([k, v]) => [k, Math.round(v / MiB)])) as Record<ProcessKind, number>;
+    run.peakByKindMiB = Object.fromEntries(Object.entries(mem.peakByKind).map(([k, v]) => [k, Math.round(v / MiB)])) as Record<
+      ProcessKind,
+      number
+    >;
     run.rendererAboveBaselineMiB = Math.round((mem.peakByKind.renderer - mem.baseline.byKind.renderer) / MiB);
     run.browserAboveBaselineMiB = Math.round((mem.peakByKind.browser - mem.baseline.byKind.browser) / MiB);
     run.cpuS = mem.cpuS;
@@ -266,8 +300,12 @@ export async function runAppCases(args: {
   const server: DistServer = await startDistServer({ root: args.appDir, base: '/' });
   const out: AppCaseResult[] = [];
   try {
-    log(`\napp (production build at ${server.url}; ${args.runs} runs per case, fresh context each; t=0 at the Decrypt click, or the file choice when plain):`);
-    log(`  ${'case'.padEnd(28)} ${'verified'.padStart(8)} ${'1st img'.padStart(8)} ${'indexed'.padStart(8)} ${'floor'.padStart(6)} ${'÷floor'.padStart(6)}  ${'peak all (+MiB)'.padStart(15)} ${'÷size'.padStart(5)} ${'renderer+'.padStart(9)} ${'browser+'.padStart(8)} ${'uasm'.padStart(5)}`);
+    log(
+      `\napp (production build at ${server.url}; ${args.runs} runs per case, fresh context each; t=0 at the Decrypt click, or the file choice when plain):`,
+    );
+    log(
+      `  ${'case'.padEnd(28)} ${'verified'.padStart(8)} ${'1st img'.padStart(8)} ${'indexed'.padStart(8)} ${'floor'.padStart(6)} ${'÷floor'.padStart(6)}  ${'peak all (+MiB)'.padStart(15)} ${'÷size'.padStart(5)} ${'renderer+'.padStart(9)} ${'browser+'.padStart(8)} ${'uasm'.padStart(5)}`,
+    );
     for (const fx of args.fixtures) {
       for (const form of args.forms ?? ['zip', 'folder']) {
         const envelopeBytes = form === 'zip' ? fx.zipBytes : fx.folderBytes;
@@ -282,7 +320,7 @@ export async function runAppCases(args: {
         const good = runs.filter((r) => r.ok);
         const pick = good.length ? good : runs;
         const stageNames = [...new Set(pick.flatMap((r) => Object.keys(r.stages)))];
-        const floorMs = fx.encrypted ? args.floorMsByFixture[fx.label] ?? null : null;
+        const floorMs = fx.encrypted ? (args.floorMsByFixture[fx.label] ?? null) : null;
         const m = {
           toVerifiedS: medianOrNull(pick.map((r) => r.toVerifiedS)),
           toFirstImageS: medianOrNull(pick.map((r) => r.toFirstImageS)),
@@ -292,7 +330,9 @@ export async function runAppCases(args: {
           rendererAboveBaselineMiB: median(runs.map((r) => r.rendererAboveBaselineMiB)),
           browserAboveBaselineMiB: median(runs.map((r) => r.browserAboveBaselineMiB)),
           uasmMiB: medianOrNull(pick.map((r) => r.uasmMiB)),
-          stages: Object.fromEntries(stageNames.map((n) => [n, median(pick.map((r) => r.stages[n]).filter((x): x is number => x !== undefined))])),
+          stages: Object.fromEntries(
+            stageNames.map((n) => [n, median(pick.map((r) => r.stages[n]).filter((x): x is number => x !== undefined))]),
+          ),
           cpuS: Object.fromEntries(
             [...new Set(pick.flatMap((r) => Object.keys(r.cpuS)))]
               .map((k) => [k, median(pick.map((r) => r.cpuS[k] ?? 0))] as const)
@@ -318,8 +358,20 @@ export async function runAppCases(args: {
         log(
           `  ${`${fx.label} ${form}`.padEnd(28)} ${f(m.toVerifiedS, 8)} ${f(m.toFirstImageS, 8)} ${f(m.toAllSeriesIndexedS, 8)} ${f(res.floorS, 6)} ${f(res.verifiedToFloor, 6)}  ${`${m.peakAllMiB} (+${m.peakAllAboveBaselineMiB})`.padStart(15)} ${f(res.memoryRatio, 5)} ${String(m.rendererAboveBaselineMiB).padStart(9)} ${String(m.browserAboveBaselineMiB).padStart(8)} ${f(m.uasmMiB, 5, 0)}${res.allOk ? '' : `  (${runs.length - good.length}/${runs.length} runs failed)`}`,
         );
-        log(`  ${''.padEnd(28)} CPU s by thread (until the first image): ${Object.entries(m.cpuS).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ') || '—'}`);
-        log(`  ${''.padEnd(28)} stages (s from start): ${Object.entries(m.stages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') || '—'}${fx.encrypted ? `; locked open before the key ${medianOrNull(pick.map((r) => r.lockedOpenS))?.toFixed(2) ?? '—'} s` : ''}`);
+        log(
+          `  ${''.padEnd(28)} CPU s by thread (until the first image): ${
+            Object.entries(m.cpuS)
+              .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+              .join(', ') || '—'
+          }`,
+        );
+        log(
+          `  ${''.padEnd(28)} stages (s from start): ${
+            Object.entries(m.stages)
+              .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+              .join(', ') || '—'
+          }${fx.encrypted ? `; locked open before the key ${medianOrNull(pick.map((r) => r.lockedOpenS))?.toFixed(2) ?? '—'} s` : ''}`,
+        );
       }
     }
   } finally {

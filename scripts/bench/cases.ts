@@ -66,10 +66,11 @@ export async function runCase(
     ratioToFloor: null,
     extra,
   };
-  log(`  ${name.padEnd(34)} ${String(result.medianMs).padStart(7)} ms  ${String(result.mbPerS).padStart(5)} MB/s  peak RSS ${result.peakRssMiB ?? '?'} MiB (+${result.peakRssAboveStartMiB ?? '?'})`);
+  log(
+    `  ${name.padEnd(34)} ${String(result.medianMs).padStart(7)} ms  ${String(result.mbPerS).padStart(5)} MB/s  peak RSS ${result.peakRssMiB ?? '?'} MiB (+${result.peakRssAboveStartMiB ?? '?'})`,
+  );
   return result;
 }
-
 
 /** --app-only: the floor alone (it is what the app's open-to-verified is compared with). */
 export function floorOnly(fxResults: CaseResult[], floor: CaseResult, results: CaseResult[]): void {

@@ -12,7 +12,12 @@ page.on('pageerror', (e) => console.log('pageerror', e.message));
 if (fx.privateKeyB64) await page.getByRole('button', { name: 'Decrypt' }).click();
 for (let i = 0; i < Number(secs); i++) {
   await new Promise((r) => setTimeout(r, 1000));
-  const st = await page.evaluate(() => ({ v: document.querySelector('.verdict')?.textContent, p: document.querySelector('.progress-panel')?.textContent, s: document.querySelector('[data-testid="viewer-status"]')?.textContent, n: document.querySelectorAll('[data-testid="series-button"]').length }));
+  const st = await page.evaluate(() => ({
+    v: document.querySelector('.verdict')?.textContent,
+    p: document.querySelector('.progress-panel')?.textContent,
+    s: document.querySelector('[data-testid="viewer-status"]')?.textContent,
+    n: document.querySelectorAll('[data-testid="series-button"]').length,
+  }));
   console.log(i, JSON.stringify(st));
 }
 await page.screenshot({ path: join(import.meta.dirname, '..', '..', 'bench', 'debug-open.png') });

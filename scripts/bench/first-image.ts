@@ -18,7 +18,10 @@ for (let i = 0; i < runs; i++) {
   const page = await context.newPage();
   const t0 = Date.now();
   await page.goto(`${server.url}${link}`);
-  await page.getByRole('status', { name: 'Can it be trusted?' }).filter({ hasText: /Genuine|Intact|Warning|Damaged|Could not|Complete/ }).waitFor({ timeout: 120_000 });
+  await page
+    .getByRole('status', { name: 'Can it be trusted?' })
+    .filter({ hasText: /Genuine|Intact|Warning|Damaged|Could not|Complete/ })
+    .waitFor({ timeout: 120_000 });
   const verified = (Date.now() - t0) / 1000;
   await page.getByTestId('viewer-status').filter({ hasText: 'rendered' }).waitFor({ timeout: 120_000 });
   rows.push({ verified, firstImage: (Date.now() - t0) / 1000 });
@@ -26,6 +29,8 @@ for (let i = 0; i < runs; i++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.table(rows);
-console.log(`40-slice 512×512 CT demo (jmix-rs, encrypted, signed; 26.5 MB zip): median ${median(rows.map((r) => r.verified)).toFixed(2)} s to verified, ${median(rows.map((r) => r.firstImage)).toFixed(2)} s to first image (${runs} runs, from navigation, including the download from localhost).`);
+console.log(
+  `40-slice 512×512 CT demo (jmix-rs, encrypted, signed; 26.5 MB zip): median ${median(rows.map((r) => r.verified)).toFixed(2)} s to verified, ${median(rows.map((r) => r.firstImage)).toFixed(2)} s to first image (${runs} runs, from navigation, including the download from localhost).`,
+);
 await browser.close();
 await server.close();

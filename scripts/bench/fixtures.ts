@@ -19,7 +19,12 @@ const SLICE_BYTES = SLICE * SLICE * 2 + 1500;
 /** Encrypted fixtures are written as jmix-rs does: payload.enc, payload_hash = SHA-256 of the plaintext tar, files.json of every file. */
 const ENC_DIALECT: PackDialect = 'jmix-rs';
 const PLAIN_DIALECT: PackDialect = 'spec';
-const HKDF_PRODUCER: Record<PackDialect, Producer> = { 'jmix-js': 'jmix-js', 'jmix-rs': 'jmix-rs', 'jmix-php': 'jmix-php', spec: 'jmix-php' };
+const HKDF_PRODUCER: Record<PackDialect, Producer> = {
+  'jmix-js': 'jmix-js',
+  'jmix-rs': 'jmix-rs',
+  'jmix-php': 'jmix-php',
+  spec: 'jmix-php',
+};
 
 export interface FixtureMeta {
   version: number;
@@ -51,7 +56,13 @@ export async function fixture(target: number, encrypted: boolean): Promise<Fixtu
   if (existsSync(metaPath)) {
     const meta = JSON.parse(await readFile(metaPath, 'utf8')) as FixtureMeta;
     // Fixtures cached before the dialect was recorded were written with the spec dialect.
-    if (meta.version === FIXTURE_VERSION) return { ...meta, dialect: meta.dialect ?? 'spec', ciphertextName: meta.ciphertextName ?? (encrypted ? 'payload.encrypted' : null), dir };
+    if (meta.version === FIXTURE_VERSION)
+      return {
+        ...meta,
+        dialect: meta.dialect ?? 'spec',
+        ciphertextName: meta.ciphertextName ?? (encrypted ? 'payload.encrypted' : null),
+        dir,
+      };
   }
   await rm(dir, { recursive: true, force: true });
   const slices = Math.round(target / SLICE_BYTES);
@@ -63,11 +74,19 @@ export async function fixture(target: number, encrypted: boolean): Promise<Fixtu
     payloadFiles: series.files.map((f) => ({ path: f.path, bytes: f.bytes })),
     ...(keys ? { encryptTo: keys.publicKey } : {}),
     id: `00000000-0000-4000-8000-${String(target).padStart(12, '0').slice(-12)}`,
-    study: { studyUid: series.studyUid, description: 'BENCH CT', date: '20240101', series: [{ seriesUid: series.seriesUid, modality: 'CT', count: slices }] },
+    study: {
+      studyUid: series.studyUid,
+      description: 'BENCH CT',
+      date: '20240101',
+      series: [{ seriesUid: series.seriesUid, modality: 'CT', count: slices }],
+    },
   });
   await writeFolder(env, join(dir, 'folder'));
   // Encrypted payloads do not compress: store them; deflate the plain one as producers do.
-  const zip = writeZip(env.files.map((f) => ({ name: `${env.rootName}/${f.path}`, data: f.bytes })), { level: encrypted ? 0 : 6 });
+  const zip = writeZip(
+    env.files.map((f) => ({ name: `${env.rootName}/${f.path}`, data: f.bytes })),
+    { level: encrypted ? 0 : 6 },
+  );
   await writeFile(join(dir, 'envelope.zip'), zip);
   const ct = env.files.find((f) => f.path === 'payload.encrypted' || f.path === 'payload.enc');
   const meta: FixtureMeta = {
@@ -85,6 +104,8 @@ export async function fixture(target: number, encrypted: boolean): Promise<Fixtu
     privateKeyB64: keys ? bytesToBase64(keys.privateKey) : null,
   };
   await writeFile(metaPath, JSON.stringify(meta, null, 2));
-  log(`  made ${label}: ${slices} slices, folder ${(meta.folderBytes / MiB).toFixed(1)} MiB, zip ${(meta.zipBytes / MiB).toFixed(1)} MiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `  made ${label}: ${slices} slices, folder ${(meta.folderBytes / MiB).toFixed(1)} MiB, zip ${(meta.zipBytes / MiB).toFixed(1)} MiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { ...meta, dir };
 }

@@ -22,12 +22,14 @@ export const NO_APP = argv.includes('--no-app');
 /** Reuse bench/.app (the last production build) instead of building again. */
 export const REUSE_BUILD = argv.includes('--reuse-build');
 /** Which app cases to run, e.g. `--only enc` or `--only enc-rs-1GiB` (substring of the fixture label). */
-export const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] ?? '' : '';
+export const ONLY = argv.includes('--only') ? (argv[argv.indexOf('--only') + 1] ?? '') : '';
 /** `--app-dir <dir>`: open this already-built app instead (e.g. a build of a patched tree). */
 export const APP_DIR = argv.includes('--app-dir') ? resolve(argv[argv.indexOf('--app-dir') + 1] ?? '') : null;
 export const APP_BUILD = APP_DIR ?? join(BENCH, '.app');
 /** `--forms zip` or `--forms folder`: only that form of each fixture (default both). */
-export const FORMS = (argv.includes('--forms') ? (argv[argv.indexOf('--forms') + 1] ?? '').split(',') : ['zip', 'folder']).filter((f): f is 'zip' | 'folder' => f === 'zip' || f === 'folder');
+export const FORMS = (argv.includes('--forms') ? (argv[argv.indexOf('--forms') + 1] ?? '').split(',') : ['zip', 'folder']).filter(
+  (f): f is 'zip' | 'folder' => f === 'zip' || f === 'folder',
+);
 
 export function log(s: string): void {
   process.stdout.write(s + '\n');

@@ -41,7 +41,20 @@ export async function chromiumProcesses(root = process.pid): Promise<Map<number,
     const cmd = (await readText(`/proc/${pid}/cmdline`))?.split(/[\0 ]/) ?? [];
     if (!/chrom/i.test(cmd[0] ?? '')) continue;
     const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
-    out.set(pid, type === undefined ? 'browser' : type === 'renderer' ? 'renderer' : type === 'gpu-process' ? 'gpu' : type === 'utility' ? 'utility' : type === 'zygote' ? 'zygote' : 'other');
+    out.set(
+      pid,
+      type === undefined
+        ? 'browser'
+        : type === 'renderer'
+          ? 'renderer'
+          : type === 'gpu-process'
+            ? 'gpu'
+            : type === 'utility'
+              ? 'utility'
+              : type === 'zygote'
+                ? 'zygote'
+                : 'other',
+    );
   }
   return out;
 }
@@ -104,7 +117,12 @@ class ThreadCpu {
   result(): Record<string, number> {
     const by = new Map<string, number>();
     for (const [tid, { key, ticks }] of this.last) by.set(key, (by.get(key) ?? 0) + ticks - (this.first.get(tid) ?? 0));
-    return Object.fromEntries([...by].filter(([, t]) => t >= 5).sort((a, b) => b[1] - a[1]).map(([k, t]) => [k, t / TICKS_PER_S]));
+    return Object.fromEntries(
+      [...by]
+        .filter(([, t]) => t >= 5)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, t]) => [k, t / TICKS_PER_S]),
+    );
   }
 }
 
@@ -113,7 +131,15 @@ class ThreadCpu {
  * the peak of each kind on its own (the per-kind peaks need not coincide). The process list is
  * refreshed every ~0.5 s, so a new renderer or utility process is counted from then on.
  */
-export async function startSampler(intervalMs = 50): Promise<{ stop: () => Promise<{ baseline: MemorySample; peak: MemorySample; peakByKind: Record<ProcessKind, number>; samples: number; cpuS: Record<string, number> }> }> {
+export async function startSampler(intervalMs = 50): Promise<{
+  stop: () => Promise<{
+    baseline: MemorySample;
+    peak: MemorySample;
+    peakByKind: Record<ProcessKind, number>;
+    samples: number;
+    cpuS: Record<string, number>;
+  }>;
+}> {
   let running = true;
   let procs = await chromiumProcesses();
   let listedAt = Date.now();
@@ -150,4 +176,3 @@ export async function startSampler(intervalMs = 50): Promise<{ stop: () => Promi
     },
   };
 }
-

@@ -15,12 +15,27 @@ const root = join(import.meta.dirname, '..', '..');
 const tracePath = join(root, 'bench', 'profile-trace.json');
 await app.browser.startTracing(page, { path: tracePath, categories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline'] });
 if (fx.privateKeyB64) await page.getByRole('button', { name: 'Decrypt' }).click();
-await page.waitForFunction(() => document.querySelector('[data-testid="viewer-status"]')?.textContent === 'rendered', null, { polling: 100, timeout: 180_000 });
+await page.waitForFunction(() => document.querySelector('[data-testid="viewer-status"]')?.textContent === 'rendered', null, {
+  polling: 100,
+  timeout: 180_000,
+});
 await app.browser.stopTracing();
 await app.close();
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; parent?: number }
-const trace = JSON.parse(await readFile(tracePath, 'utf8')) as { traceEvents: { name: string; pid: number; tid: number; id?: string; args?: { data?: { cpuProfile?: { nodes?: Node[]; samples?: number[] }; timeDeltas?: number[] }; name?: string } }[] };
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  parent?: number;
+}
+const trace = JSON.parse(await readFile(tracePath, 'utf8')) as {
+  traceEvents: {
+    name: string;
+    pid: number;
+    tid: number;
+    id?: string;
+    args?: { data?: { cpuProfile?: { nodes?: Node[]; samples?: number[] }; timeDeltas?: number[] }; name?: string };
+  }[];
+};
 const threadNames = new Map<string, string>();
 for (const e of trace.traceEvents) if (e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
 // Profiles arrive in chunks per profile id; nodes are cumulative, samples pair with timeDeltas (µs).
@@ -41,11 +56,14 @@ for (const p of profiles.values()) {
   let total = 0;
   for (const [id, us] of p.self) {
     const n = p.nodes.get(id);
-    const f = n ? `${n.callFrame.functionName || '(anonymous)'} ${(n.callFrame.url ?? '').split('/').pop()}:${(n.callFrame.lineNumber ?? 0) + 1}` : `node ${id}`;
+    const f = n
+      ? `${n.callFrame.functionName || '(anonymous)'} ${(n.callFrame.url ?? '').split('/').pop()}:${(n.callFrame.lineNumber ?? 0) + 1}`
+      : `node ${id}`;
     byFn.set(f, (byFn.get(f) ?? 0) + us);
     if (!/\((idle|program)\)/.test(f)) total += us;
   }
   if (total < 200_000) continue;
   console.log(`\n${p.thread}: ${(total / 1e6).toFixed(2)} s busy (samples, excluding idle)`);
-  for (const [f, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) console.log(`  ${(us / 1e6).toFixed(2).padStart(6)} s  ${f}`);
+  for (const [f, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(top)))
+    console.log(`  ${(us / 1e6).toFixed(2).padStart(6)} s  ${f}`);
 }

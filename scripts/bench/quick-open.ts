@@ -10,9 +10,18 @@ for (let i = 0; i < Number(runs); i++) {
   const page = await pageWithFixture(app.browser, app.url, fx);
   const t0 = Date.now();
   if (fx.privateKeyB64) await page.getByRole('button', { name: 'Decrypt' }).click();
-  await page.waitForFunction(() => /Complete|Genuine|Intact|Warning|Verified|failed|Tampered|could not/i.test(document.querySelector('.verdict')?.textContent ?? '') && !document.querySelector('.progress-panel'), null, { polling: 50, timeout: 120_000 });
+  await page.waitForFunction(
+    () =>
+      /Complete|Genuine|Intact|Warning|Verified|failed|Tampered|could not/i.test(document.querySelector('.verdict')?.textContent ?? '') &&
+      !document.querySelector('.progress-panel'),
+    null,
+    { polling: 50, timeout: 120_000 },
+  );
   const verified = (Date.now() - t0) / 1000;
-  await page.waitForFunction(() => document.querySelector('[data-testid="viewer-status"]')?.textContent === 'rendered', null, { polling: 50, timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="viewer-status"]')?.textContent === 'rendered', null, {
+    polling: 50,
+    timeout: 120_000,
+  });
   const image = (Date.now() - t0) / 1000;
   console.log(`${label} run ${i + 1}: verified ${verified.toFixed(2)} s, first image ${image.toFixed(2)} s`);
   await page.context().close();

@@ -23,7 +23,10 @@ const MAX_FOLDER_NAME = 100;
  * one plain folder in the current directory.
  */
 export function defaultOutFolderName(id: string | null): string {
-  const safe = (id ?? '').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, MAX_FOLDER_NAME);
+  const safe = (id ?? '')
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_FOLDER_NAME);
   return `${safe || 'envelope'}-payload`;
 }
 
@@ -39,9 +42,13 @@ export function planExtraction(dest: string, paths: readonly string[]): ExtractT
   const root = resolve(dest);
   return paths.map((path) => {
     const safe = normaliseEntryPath(path);
-    if (!('path' in safe)) throw new ExtractRefused(`Nothing extracted: the payload file "${escapeControls(path)}" ${safe.error}, so it would not stay inside ${escapeControls(root)}.`);
+    if (!('path' in safe))
+      throw new ExtractRefused(
+        `Nothing extracted: the payload file "${escapeControls(path)}" ${safe.error}, so it would not stay inside ${escapeControls(root)}.`,
+      );
     const target = resolve(root, safe.path);
-    if (!isInside(root, target) || target === root) throw new ExtractRefused(`Nothing extracted: the payload file "${escapeControls(path)}" would land outside ${escapeControls(root)}.`);
+    if (!isInside(root, target) || target === root)
+      throw new ExtractRefused(`Nothing extracted: the payload file "${escapeControls(path)}" would land outside ${escapeControls(root)}.`);
     return { path, target };
   });
 }
@@ -57,8 +64,12 @@ async function makeFoldersInside(root: string, folder: string, path: string): Pr
     current = join(current, segment);
     const st = await lstat(current).catch(() => null);
     if (!st) await mkdir(current);
-    else if (st.isSymbolicLink()) throw new ExtractRefused(`Stopped before writing "${escapeControls(path)}": ${escapeControls(current)} is a symbolic link, and links are never followed out of the output folder.`);
-    else if (!st.isDirectory()) throw new ExtractRefused(`Stopped before writing "${escapeControls(path)}": ${escapeControls(current)} is a file, not a folder.`);
+    else if (st.isSymbolicLink())
+      throw new ExtractRefused(
+        `Stopped before writing "${escapeControls(path)}": ${escapeControls(current)} is a symbolic link, and links are never followed out of the output folder.`,
+      );
+    else if (!st.isDirectory())
+      throw new ExtractRefused(`Stopped before writing "${escapeControls(path)}": ${escapeControls(current)} is a file, not a folder.`);
   }
 }
 
@@ -66,7 +77,11 @@ async function makeFoldersInside(root: string, folder: string, path: string): Pr
 export async function writeInside(root: string, t: ExtractTarget, bytes: Uint8Array): Promise<void> {
   await makeFoldersInside(root, dirname(t.target), t.path);
   const existing = await lstat(t.target).catch(() => null);
-  if (existing?.isSymbolicLink()) throw new ExtractRefused(`Stopped before writing "${escapeControls(t.path)}": ${escapeControls(t.target)} is a symbolic link; it was neither followed nor replaced.`);
-  if (existing?.isDirectory()) throw new ExtractRefused(`Stopped before writing "${escapeControls(t.path)}": ${escapeControls(t.target)} is a folder.`);
+  if (existing?.isSymbolicLink())
+    throw new ExtractRefused(
+      `Stopped before writing "${escapeControls(t.path)}": ${escapeControls(t.target)} is a symbolic link; it was neither followed nor replaced.`,
+    );
+  if (existing?.isDirectory())
+    throw new ExtractRefused(`Stopped before writing "${escapeControls(t.path)}": ${escapeControls(t.target)} is a folder.`);
   await writeFile(t.target, bytes);
 }

@@ -20,7 +20,14 @@ export function resultJson(r: OpenResult) {
       description: s.description,
       date: s.date,
       patient: s.patient,
-      series: s.series.map((se) => ({ seriesUid: se.seriesUid, modality: se.modality, description: se.description, bodyPart: se.bodyPart, instances: se.instances.length, frames: se.frames.length })),
+      series: s.series.map((se) => ({
+        seriesUid: se.seriesUid,
+        modality: se.modality,
+        description: se.description,
+        bodyPart: se.bodyPart,
+        instances: se.instances.length,
+        frames: se.frames.length,
+      })),
     })),
     payloadFiles: r.envelope.payload.map((f) => ({ path: f.path, size: f.size })),
   };
@@ -39,17 +46,29 @@ export function describeResult(r: OpenResult, withChecks: boolean): string {
   const m = env.manifest;
   const lines: string[] = [];
   lines.push(`${report.verdict.toUpperCase()}: ${report.headline}`);
-  lines.push(`Envelope ${env.id ?? '(no id)'}  dialect ${report.dialect}${report.dialectEvidence.length ? ` (${report.dialectEvidence.slice(0, 3).join('; ')})` : ''}`);
-  lines.push(`Carrier: ${env.carrier.kind} ${env.carrier.name}${env.carrier.root ? `, root ${env.carrier.root}` : ''}; ${env.encrypted ? `encrypted${env.decryption ? ` (decrypted with "${env.decryption.infoString}")` : ''}` : 'not encrypted'}`);
+  lines.push(
+    `Envelope ${env.id ?? '(no id)'}  dialect ${report.dialect}${report.dialectEvidence.length ? ` (${report.dialectEvidence.slice(0, 3).join('; ')})` : ''}`,
+  );
+  lines.push(
+    `Carrier: ${env.carrier.kind} ${env.carrier.name}${env.carrier.root ? `, root ${env.carrier.root}` : ''}; ${env.encrypted ? `encrypted${env.decryption ? ` (decrypted with "${env.decryption.infoString}")` : ''}` : 'not encrypted'}`,
+  );
   lines.push(`Created: ${m.timestamp ?? '(no timestamp)'}  Classification: ${m.classification ?? '(none)'}`);
   lines.push(`Sender: ${entity(m.sender)}`);
   if (m.requester) lines.push(`Requester: ${entity(m.requester)}`);
   for (const [i, rcv] of m.receivers.entries()) lines.push(`Receiver ${i + 1}: ${entity(rcv)}`);
   const p = resultPatient(r);
-  if (p) lines.push(`Patient: ${p.name ?? '(no name)'}  ID ${p.id ?? '-'}  DOB ${p.dob ?? '-'}  Sex ${p.sex ?? '-'}${p.identifiers.map((i) => `  ${i.label ?? i.system ?? 'id'} ${i.value}`).join('')}  (from ${p.source})`);
+  if (p)
+    lines.push(
+      `Patient: ${p.name ?? '(no name)'}  ID ${p.id ?? '-'}  DOB ${p.dob ?? '-'}  Sex ${p.sex ?? '-'}${p.identifiers.map((i) => `  ${i.label ?? i.system ?? 'id'} ${i.value}`).join('')}  (from ${p.source})`,
+    );
   for (const s of r.dicom?.studies ?? []) {
-    lines.push(`Study ${s.studyUid}: ${s.description ?? '(no description)'} ${s.date ?? ''}  patient in DICOM: ${s.patient.name ?? '-'} (${s.patient.id ?? '-'})`);
-    for (const se of s.series) lines.push(`  ${(se.modality ?? '??').padEnd(3)} ${se.instances.length} image(s)${se.frames.length !== se.instances.length ? `, ${se.frames.length} frames` : ''}  ${se.description ?? ''}  ${se.seriesUid}`);
+    lines.push(
+      `Study ${s.studyUid}: ${s.description ?? '(no description)'} ${s.date ?? ''}  patient in DICOM: ${s.patient.name ?? '-'} (${s.patient.id ?? '-'})`,
+    );
+    for (const se of s.series)
+      lines.push(
+        `  ${(se.modality ?? '??').padEnd(3)} ${se.instances.length} image(s)${se.frames.length !== se.instances.length ? `, ${se.frames.length} frames` : ''}  ${se.description ?? ''}  ${se.seriesUid}`,
+      );
   }
   if (env.report) lines.push(`Report: ${env.report.present ? env.report.path : `${env.report.declared} (referenced but missing)`}`);
   if (withChecks) {

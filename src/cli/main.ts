@@ -105,7 +105,10 @@ export async function main(argv: string[], out: Out = { log: (s) => console.log(
     else if (err.code === 'ENOENT') out.error(`Cannot open ${escapeControls(err.path ?? args.target)}: no such file or folder.`);
     else if (err.code === 'EACCES') out.error(`Cannot open ${escapeControls(err.path ?? args.target)}: permission denied.`);
     // Node reads one file into one buffer of at most 2 GiB; a larger archive cannot be read whole.
-    else if (err.code === 'ERR_FS_FILE_TOO_LARGE') out.error(`Cannot open ${target}: the file is larger than 2 GiB, the most the command line reads in one piece. Unpack the archive and give its envelope folder instead.`);
+    else if (err.code === 'ERR_FS_FILE_TOO_LARGE')
+      out.error(
+        `Cannot open ${target}: the file is larger than 2 GiB, the most the command line reads in one piece. Unpack the archive and give its envelope folder instead.`,
+      );
     else out.error(`Cannot open ${target}: ${unexpectedMessage(e)}`);
     return 2;
   }
@@ -121,26 +124,41 @@ async function extract(result: OpenResult, args: Args, out: Out): Promise<number
   const { envelope, report } = result;
   if (!envelope.payloadAvailable) {
     const decrypt = report.checks.find((c) => c.id === 'decrypt');
-    out.error(decrypt?.status === 'fail' ? `Nothing extracted: ${escapeControls(decrypt.detail)}` : 'Nothing extracted: the payload is encrypted. Give the recipient key with --key or --key-file.');
+    out.error(
+      decrypt?.status === 'fail'
+        ? `Nothing extracted: ${escapeControls(decrypt.detail)}`
+        : 'Nothing extracted: the payload is encrypted. Give the recipient key with --key or --key-file.',
+    );
     return envelope.encrypted && report.verdict !== 'fail' ? 2 : 1;
   }
   if (report.verdict === 'fail' && !args.force) {
-    out.error(`Nothing extracted: the envelope failed verification (${escapeControls(report.headline)}). Run "verify" to see why, or add --force to extract it anyway.`);
+    out.error(
+      `Nothing extracted: the envelope failed verification (${escapeControls(report.headline)}). Run "verify" to see why, or add --force to extract it anyway.`,
+    );
     return 1;
   }
   // --out is the user's choice; the default name comes from the envelope id, so it is made safe.
   const dest = resolve(args.out ?? defaultOutFolderName(envelope.id));
   let written = 0;
   try {
-    if (args.out === undefined && !isInside(process.cwd(), dest)) throw new ExtractRefused(`Nothing extracted: the default folder ${escapeControls(dest)} is not inside the current folder. Name one with --out.`);
-    const plan = planExtraction(dest, envelope.payload.map((f) => f.path));
+    if (args.out === undefined && !isInside(process.cwd(), dest))
+      throw new ExtractRefused(
+        `Nothing extracted: the default folder ${escapeControls(dest)} is not inside the current folder. Name one with --out.`,
+      );
+    const plan = planExtraction(
+      dest,
+      envelope.payload.map((f) => f.path),
+    );
     await mkdir(dest, { recursive: true });
     for (const [i, target] of plan.entries()) {
       await writeInside(dest, target, await envelope.payload[i]!.bytes());
       written++;
     }
   } catch (e) {
-    const reason = e instanceof ExtractRefused ? e.message : `Stopped: could not write to ${escapeControls(dest)} (${escapeControls((e as Error).message ?? String(e))}).`;
+    const reason =
+      e instanceof ExtractRefused
+        ? e.message
+        : `Stopped: could not write to ${escapeControls(dest)} (${escapeControls((e as Error).message ?? String(e))}).`;
     out.error(written ? `${reason} ${written} file(s) had been written to ${escapeControls(dest)} before that.` : reason);
     return 2;
   }

@@ -16,7 +16,12 @@ export async function sourceFromPath(path: string): Promise<EnvelopeSource> {
       if (ent.isDirectory()) await walk(full);
       else if (ent.isFile()) {
         const size = (await stat(full)).size;
-        files.push({ path: `${top}/${relative(path, full).split(sep).join('/')}`, size, origin: 'folder', bytes: async () => new Uint8Array(await readFile(full)) });
+        files.push({
+          path: `${top}/${relative(path, full).split(sep).join('/')}`,
+          size,
+          origin: 'folder',
+          bytes: async () => new Uint8Array(await readFile(full)),
+        });
       }
     }
   };

@@ -38,7 +38,13 @@ export function Shown({ text }: { text: string | null | undefined }): ReactNode 
   for (const match of text.matchAll(BIDI_CONTROLS)) {
     if (match.index > from) parts.push(text.slice(from, match.index));
     const code = bidiCode(match[0]);
-    parts.push(createElement('bdi', { key: match.index, className: 'bidi-control', 'data-code': code, title: `Hidden direction control ${code}` }, match[0]));
+    parts.push(
+      createElement(
+        'bdi',
+        { key: match.index, className: 'bidi-control', 'data-code': code, title: `Hidden direction control ${code}` },
+        match[0],
+      ),
+    );
     from = match.index + 1;
   }
   if (from < text.length) parts.push(text.slice(from));

@@ -39,7 +39,10 @@ export function reader(ds: DataSet): Reader {
       const e = present(tag);
       if (!e) return null;
       const raw = ds.byteArray.subarray(e.dataOffset, e.dataOffset + e.length);
-      const v = decoder(encoding).decode(raw).replace(/[\0 ]+$/, '').trim();
+      const v = decoder(encoding)
+        .decode(raw)
+        .replace(/[\0 ]+$/, '')
+        .trim();
       return v === '' ? null : v;
     },
     int(tag) {
@@ -64,7 +67,10 @@ export function reader(ds: DataSet): Reader {
     floatList(tag) {
       const v = str(tag);
       if (v === null) return [];
-      return v.split('\\').map((p) => Number.parseFloat(p)).filter((n) => Number.isFinite(n));
+      return v
+        .split('\\')
+        .map((p) => Number.parseFloat(p))
+        .filter((n) => Number.isFinite(n));
     },
   };
 }
@@ -75,7 +81,11 @@ function firstItem(ds: DataSet | undefined, tag: string): DataSet | undefined {
 }
 
 /** Enhanced multi-frame objects keep geometry in functional groups; read it from there as a fallback. */
-export function functionalGroupGeometry(ds: DataSet): { position: number[] | null; orientation: number[] | null; spacing: number[] | null } {
+export function functionalGroupGeometry(ds: DataSet): {
+  position: number[] | null;
+  orientation: number[] | null;
+  spacing: number[] | null;
+} {
   const shared = firstItem(ds, 'x52009229');
   const perFrame = firstItem(ds, 'x52009230');
   const pick = (seqTag: string, tag: string, count: number): number[] | null => {

@@ -44,9 +44,7 @@ export interface ParsedInstance extends DicomInstance {
 /** 'limit': the header declares more than the viewer will hold (see src/dicom/limits.ts). */
 export type HeaderFailureKind = 'not-dicom' | 'dicomdir' | 'truncated' | 'no-pixel-data' | 'unreadable' | 'limit';
 
-export type HeaderResult =
-  | { ok: true; instance: ParsedInstance }
-  | { ok: false; kind: HeaderFailureKind; reason: string };
+export type HeaderResult = { ok: true; instance: ParsedInstance } | { ok: false; kind: HeaderFailureKind; reason: string };
 
 function fail(kind: HeaderFailureKind, reason: string): HeaderResult {
   return { ok: false, kind, reason };
@@ -158,13 +156,18 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
     try {
       meta = parseFileMeta(data);
     } catch (e) {
-      return fail('truncated', `DICOM header truncated at byte ${bytes.length}: the file meta group (0002) could not be read (${errorText(e)})`);
+      return fail(
+        'truncated',
+        `DICOM header truncated at byte ${bytes.length}: the file meta group (0002) could not be read (${errorText(e)})`,
+      );
     }
     // dicom-parser seeks past the end without complaint; check the meta group really fits.
     const metaOverrun = overrunElement(meta);
     const metaEnd = (meta as DataSet & { position?: number }).position ?? 0;
     if (metaOverrun || metaEnd >= data.length) {
-      const where = metaOverrun ? `element ${tagLabel(metaOverrun.tag)} at offset ${metaOverrun.dataOffset} declares ${metaOverrun.length} bytes` : 'the file ends before the dataset starts';
+      const where = metaOverrun
+        ? `element ${tagLabel(metaOverrun.tag)} at offset ${metaOverrun.dataOffset} declares ${metaOverrun.length} bytes`
+        : 'the file ends before the dataset starts';
       return fail('truncated', `DICOM header truncated at byte ${bytes.length}: ${where}`);
     }
     const mediaClass = meta.elements['x00020002'] ? meta.string('x00020002') : undefined;
@@ -209,9 +212,15 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
   const pixel = ds.elements[PIXEL_DATA];
   if (!pixel) {
     if (ds.elements['x00280010'] || ds.elements['x00280011'] || isImageStorageClass(sopClassUid)) {
-      return fail('truncated', `DICOM header truncated at byte ${bytes.length}: the file ends before Pixel Data (7FE0,0010) although its SOP Class / Rows / Columns say it is an image`);
+      return fail(
+        'truncated',
+        `DICOM header truncated at byte ${bytes.length}: the file ends before Pixel Data (7FE0,0010) although its SOP Class / Rows / Columns say it is an image`,
+      );
     }
-    return fail('no-pixel-data', `DICOM object without Pixel Data (7FE0,0010)${sopClassUid ? `, SOP Class ${sopClassUid}` : ''}: not an image`);
+    return fail(
+      'no-pixel-data',
+      `DICOM object without Pixel Data (7FE0,0010)${sopClassUid ? `, SOP Class ${sopClassUid}` : ''}: not an image`,
+    );
   }
 
   const warnings: string[] = [];
@@ -229,7 +238,8 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
     );
   }
   const declaredFrames = frames !== null && frames > 0 ? frames : 1;
-  const bitsPerFrame = rows !== null && columns !== null && bitsAllocated !== null ? rows * columns * (samplesPerPixel ?? 1) * bitsAllocated : null;
+  const bitsPerFrame =
+    rows !== null && columns !== null && bitsAllocated !== null ? rows * columns * (samplesPerPixel ?? 1) * bitsAllocated : null;
   const expectedPixelBytes = bitsPerFrame !== null ? Math.ceil((bitsPerFrame * declaredFrames) / 8) : null;
   const undefinedLength = pixel.hadUndefinedLength === true;
   const pixelDataLength = undefinedLength ? null : pixel.length;

@@ -85,7 +85,12 @@ export function orderInstances(entries: Entry[]): DicomSeries['orderedBy'] {
   const first = entries[0]?.instance.imageOrientationPatient;
   const geometric =
     first != null &&
-    entries.every((e) => e.instance.imagePositionPatient !== null && e.instance.imageOrientationPatient !== null && sameOrientation(e.instance.imageOrientationPatient, first));
+    entries.every(
+      (e) =>
+        e.instance.imagePositionPatient !== null &&
+        e.instance.imageOrientationPatient !== null &&
+        sameOrientation(e.instance.imageOrientationPatient, first),
+    );
   const byNumberThenFile = (a: Entry, b: Entry): number =>
     (a.instance.instanceNumber ?? Infinity) - (b.instance.instanceNumber ?? Infinity) || a.fileOrder - b.fileOrder;
   if (geometric) {
@@ -175,7 +180,9 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
     if (!parsed.ok) {
       if (parsed.kind === 'dicomdir') {
         dicomdir.push(file.path);
-        problems.push(problem('info', file.path, 'DICOMDIR found: it is a media index, not an image; the images are read from the files themselves.'));
+        problems.push(
+          problem('info', file.path, 'DICOMDIR found: it is a media index, not an image; the images are read from the files themselves.'),
+        );
       } else {
         nonDicom.push({ path: file.path, reason: parsed.reason });
         // Files with a DICOM-looking name that fail deserve a warning; other files (README, PDF) are just listed.
@@ -236,7 +243,11 @@ export async function indexDicom(files: PayloadFile[], opts: IndexOptions = {}):
     const f = study.first;
     if (study.patients.size > 1) {
       problems.push(
-        problem('warning', f.path, `Study ${f.studyUid ?? study.key} holds files naming ${study.patients.size} different patients (PatientID|PatientName: ${[...study.patients].join('; ')}).`),
+        problem(
+          'warning',
+          f.path,
+          `Study ${f.studyUid ?? study.key} holds files naming ${study.patients.size} different patients (PatientID|PatientName: ${[...study.patients].join('; ')}).`,
+        ),
       );
     }
     const series: DicomSeries[] = [];

@@ -51,10 +51,10 @@ function transferSyntaxOf(meta: MetaElement[]): string | null {
 }
 
 function writeElement(out: number[], e: MetaElement): void {
-  out.push(e.tag >> 16 & 0xff, e.tag >> 24 & 0xff, e.tag & 0xff, e.tag >> 8 & 0xff, e.vr.charCodeAt(0), e.vr.charCodeAt(1));
+  out.push((e.tag >> 16) & 0xff, (e.tag >> 24) & 0xff, e.tag & 0xff, (e.tag >> 8) & 0xff, e.vr.charCodeAt(0), e.vr.charCodeAt(1));
   const n = e.value.length;
-  if (LONG_VRS.has(e.vr)) out.push(0, 0, n & 0xff, n >> 8 & 0xff, n >> 16 & 0xff, n >>> 24 & 0xff);
-  else out.push(n & 0xff, n >> 8 & 0xff);
+  if (LONG_VRS.has(e.vr)) out.push(0, 0, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
+  else out.push(n & 0xff, (n >> 8) & 0xff);
   for (const b of e.value) out.push(b);
 }
 

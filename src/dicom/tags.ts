@@ -134,24 +134,31 @@ function formatTag(key: string): string {
 function formatValue(ds: DataSet, key: string, el: Element, vr: string): string {
   if (el.hadUndefinedLength && !el.items) return `(encapsulated, ${el.fragments?.length ?? 0} fragments)`;
   const len = el.length;
-  const multi = <T,>(size: number, read: (i: number) => T | undefined): string => {
+  const multi = <T>(size: number, read: (i: number) => T | undefined): string => {
     const n = Math.floor(len / size);
     const out: string[] = [];
     for (let i = 0; i < Math.min(n, 16); i++) out.push(String(read(i)));
     return out.join('\\') + (n > 16 ? `\\… (${n} values)` : '');
   };
   switch (vr) {
-    case 'US': return multi(2, (i) => ds.uint16(key, i));
-    case 'SS': return multi(2, (i) => ds.int16(key, i));
-    case 'UL': return multi(4, (i) => ds.uint32(key, i));
-    case 'SL': return multi(4, (i) => ds.int32(key, i));
-    case 'FL': return multi(4, (i) => ds.float(key, i));
-    case 'FD': return multi(8, (i) => ds.double(key, i));
-    case 'AT': return multi(4, (i) => {
-      const g = ds.uint16(key, i * 2) ?? 0;
-      const e = ds.uint16(key, i * 2 + 1) ?? 0;
-      return `(${g.toString(16).padStart(4, '0')},${e.toString(16).padStart(4, '0')})`.toUpperCase();
-    });
+    case 'US':
+      return multi(2, (i) => ds.uint16(key, i));
+    case 'SS':
+      return multi(2, (i) => ds.int16(key, i));
+    case 'UL':
+      return multi(4, (i) => ds.uint32(key, i));
+    case 'SL':
+      return multi(4, (i) => ds.int32(key, i));
+    case 'FL':
+      return multi(4, (i) => ds.float(key, i));
+    case 'FD':
+      return multi(8, (i) => ds.double(key, i));
+    case 'AT':
+      return multi(4, (i) => {
+        const g = ds.uint16(key, i * 2) ?? 0;
+        const e = ds.uint16(key, i * 2 + 1) ?? 0;
+        return `(${g.toString(16).padStart(4, '0')},${e.toString(16).padStart(4, '0')})`.toUpperCase();
+      });
     default:
       if (STRING_VRS.has(vr)) {
         const s = ds.string(key) ?? '';
@@ -198,7 +205,10 @@ export function listTags(bytes: Uint8Array): TagRow[] {
 
 /** Case-insensitive filter on tag ('0010,0010', '00100010') or name. */
 export function filterTags(rows: TagRow[], query: string): TagRow[] {
-  const q = query.trim().toLowerCase().replace(/[(),\s]/g, '');
+  const q = query
+    .trim()
+    .toLowerCase()
+    .replace(/[(),\s]/g, '');
   if (!q) return rows;
   return rows.filter((r) => r.name.toLowerCase().includes(q) || r.tag.toLowerCase().replace(/[(),]/g, '').includes(q));
 }

@@ -61,6 +61,7 @@ export function detectDialect(c: DialectClues): { dialect: Dialect; evidence: st
   const best = ranked[0]!;
   if (score[best] >= 2 && score[best] > score[ranked[1]!]) return { dialect: best, evidence: evidence[best] };
   const specKeys = ['version', 'id', 'timestamp', 'receiver'].every((k) => k in m);
-  if (score[best] < 2 && specKeys) return { dialect: 'spec', evidence: ['manifest uses the spec keys and carries no producer fingerprint'] };
+  if (score[best] < 2 && specKeys)
+    return { dialect: 'spec', evidence: ['manifest uses the spec keys and carries no producer fingerprint'] };
   return { dialect: 'unknown', evidence: ranked.flatMap((p) => evidence[p].map((e) => `${p}? ${e}`)) };
 }

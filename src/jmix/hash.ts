@@ -50,7 +50,6 @@ export const inThreadHasher: Hasher = {
 
 const ONE_SHOT_MAX = 64 * 1024 * 1024;
 
-
 export function toHex(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += b.toString(16).padStart(2, '0');

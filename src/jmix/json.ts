@@ -5,16 +5,17 @@ import { MAX_AUDIT_ENTRIES, MAX_FILES_JSON_ENTRIES, MAX_JSON_BYTES, MAX_JSON_DEP
 
 export type JsonObject = Record<string, unknown>;
 
-export type JsonRead =
-  | { ok: true; value: unknown; problems: Problem[] }
-  | { ok: false; problems: Problem[] };
+export type JsonRead = { ok: true; value: unknown; problems: Problem[] } | { ok: false; problems: Problem[] };
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 export function readJson(bytes: Uint8Array, file: string): JsonRead {
   const problems: Problem[] = [];
   if (bytes.length > MAX_JSON_BYTES) {
-    return fail(file, `${file} is ${bytes.length.toLocaleString('en')} bytes, over the ${MAX_JSON_BYTES.toLocaleString('en')}-byte limit for JSON files. A genuine ${file} is a few kilobytes; this file is not one.`);
+    return fail(
+      file,
+      `${file} is ${bytes.length.toLocaleString('en')} bytes, over the ${MAX_JSON_BYTES.toLocaleString('en')}-byte limit for JSON files. A genuine ${file} is a few kilobytes; this file is not one.`,
+    );
   }
   let body = bytes;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -26,7 +27,10 @@ export function readJson(bytes: Uint8Array, file: string): JsonRead {
     text = utf8Strict.decode(body);
   } catch {
     const at = firstInvalidUtf8(body);
-    return fail(file, `${file} is not valid UTF-8 (first bad byte at offset ${at}). JSON must be UTF-8: the file is damaged or is not a JMIX ${file}.`);
+    return fail(
+      file,
+      `${file} is not valid UTF-8 (first bad byte at offset ${at}). JSON must be UTF-8: the file is damaged or is not a JMIX ${file}.`,
+    );
   }
   const depth = maxNesting(text);
   if (depth > MAX_JSON_DEPTH) {
@@ -55,19 +59,22 @@ const LIST_LIMITS: { file: string; list: (v: unknown) => unknown; max: number; m
     file: 'manifest.json',
     list: (v: unknown) => (isObject(v) ? v[key] : undefined),
     max: MAX_RECEIVERS,
-    message: (n: string, max: string) => `manifest.json lists ${n} receivers, over the limit of ${max}. An envelope goes to one recipient or a few, and each receiver is checked on its own: this manifest is crafted or damaged, so the envelope was not opened. Ask the sender for a fresh copy.`,
+    message: (n: string, max: string) =>
+      `manifest.json lists ${n} receivers, over the limit of ${max}. An envelope goes to one recipient or a few, and each receiver is checked on its own: this manifest is crafted or damaged, so the envelope was not opened. Ask the sender for a fresh copy.`,
   })),
   {
     file: 'audit.json',
     list: (v) => (isObject(v) ? v.audit : v),
     max: MAX_AUDIT_ENTRIES,
-    message: (n, max) => `audit.json lists ${n} audit entries, over the limit of ${max}. A real audit trail has a few events per hand-over; this one was not read, so the envelope is shown without its audit trail.`,
+    message: (n, max) =>
+      `audit.json lists ${n} audit entries, over the limit of ${max}. A real audit trail has a few events per hand-over; this one was not read, so the envelope is shown without its audit trail.`,
   },
   {
     file: 'payload/files.json',
     list: (v) => (isObject(v) ? v.files : v),
     max: MAX_FILES_JSON_ENTRIES,
-    message: (n, max) => `payload/files.json lists ${n} files, over the limit of ${max} (the most entries an envelope may hold). It was not read, so the per-file checks were skipped.`,
+    message: (n, max) =>
+      `payload/files.json lists ${n} files, over the limit of ${max} (the most entries an envelope may hold). It was not read, so the per-file checks were skipped.`,
   },
 ];
 
@@ -75,7 +82,8 @@ function listOverLimit(file: string, value: unknown): string | null {
   for (const limit of LIST_LIMITS) {
     if (limit.file !== file) continue;
     const list = limit.list(value);
-    if (Array.isArray(list) && list.length > limit.max) return limit.message(list.length.toLocaleString('en'), limit.max.toLocaleString('en'));
+    if (Array.isArray(list) && list.length > limit.max)
+      return limit.message(list.length.toLocaleString('en'), limit.max.toLocaleString('en'));
   }
   return null;
 }
@@ -88,7 +96,10 @@ function fail(file: string, message: string): JsonRead {
   return { ok: false, problems: [{ severity: 'error', file, pointer: '', message }] };
 }
 
-/** Bracket depth outside strings: one loop (no recursion the file could drive), and it runs before JSON.parse and the recursive schema check see the file. */
+/**
+ * Bracket depth outside strings: one loop (no recursion the file could drive), and it runs before
+ * JSON.parse and the recursive schema check see the file.
+ */
 function maxNesting(text: string): number {
   let depth = 0;
   let max = 0;

@@ -57,10 +57,16 @@ export class UnpackBudget {
     const where = `${this.origin}: entry "${path}"`;
     this.entries += 1;
     if (this.entries > MAX_ENTRIES) {
-      throw new EnvelopeError('limit', `${this.origin} holds more than ${MAX_ENTRIES.toLocaleString('en')} entries (the limit is ${MAX_ENTRIES}). This is not a JMIX envelope we can open safely.`);
+      throw new EnvelopeError(
+        'limit',
+        `${this.origin} holds more than ${MAX_ENTRIES.toLocaleString('en')} entries (the limit is ${MAX_ENTRIES}). This is not a JMIX envelope we can open safely.`,
+      );
     }
     if (path.length > MAX_PATH_LENGTH) {
-      throw new EnvelopeError('limit', `${this.origin}: an entry path is ${path.length} characters long (the limit is ${MAX_PATH_LENGTH}); it starts "${path.slice(0, 80)}…".`);
+      throw new EnvelopeError(
+        'limit',
+        `${this.origin}: an entry path is ${path.length} characters long (the limit is ${MAX_PATH_LENGTH}); it starts "${path.slice(0, 80)}…".`,
+      );
     }
     const depth = path.split('/').length;
     if (depth > MAX_PATH_DEPTH) {
@@ -70,17 +76,26 @@ export class UnpackBudget {
       throw new EnvelopeError('limit', `${where} declares an impossible size (${size}).`);
     }
     if (size > MAX_ENTRY_BYTES) {
-      throw new EnvelopeError('limit', `${where} is ${formatBytes(size)} unpacked; the limit for one file is ${formatBytes(MAX_ENTRY_BYTES)} (${MAX_ENTRY_BYTES} bytes).`);
+      throw new EnvelopeError(
+        'limit',
+        `${where} is ${formatBytes(size)} unpacked; the limit for one file is ${formatBytes(MAX_ENTRY_BYTES)} (${MAX_ENTRY_BYTES} bytes).`,
+      );
     }
     if (compressedSize !== undefined && size > COMPRESSION_RATIO_MIN_BYTES) {
       const ratio = size / Math.max(compressedSize, 1);
       if (ratio > MAX_COMPRESSION_RATIO) {
-        throw new EnvelopeError('limit', `${where} would expand ${Math.round(ratio)}:1 (${formatBytes(compressedSize)} → ${formatBytes(size)}); the limit is ${MAX_COMPRESSION_RATIO}:1 for files over ${formatBytes(COMPRESSION_RATIO_MIN_BYTES)}. This looks like a zip bomb, so it was not unpacked.`);
+        throw new EnvelopeError(
+          'limit',
+          `${where} would expand ${Math.round(ratio)}:1 (${formatBytes(compressedSize)} → ${formatBytes(size)}); the limit is ${MAX_COMPRESSION_RATIO}:1 for files over ${formatBytes(COMPRESSION_RATIO_MIN_BYTES)}. This looks like a zip bomb, so it was not unpacked.`,
+        );
       }
     }
     this.total += size;
     if (this.total > MAX_TOTAL_BYTES) {
-      throw new EnvelopeError('limit', `${this.origin} unpacks to more than ${formatBytes(MAX_TOTAL_BYTES)} (${MAX_TOTAL_BYTES} bytes), the most this viewer holds in memory; stopped at entry "${path}".`);
+      throw new EnvelopeError(
+        'limit',
+        `${this.origin} unpacks to more than ${formatBytes(MAX_TOTAL_BYTES)} (${MAX_TOTAL_BYTES} bytes), the most this viewer holds in memory; stopped at entry "${path}".`,
+      );
     }
   }
 }

@@ -33,7 +33,10 @@ export function locateEnvelope(files: EntryFile[]): LocatedEnvelope {
   const candidates = files.filter((f) => (f.path === MANIFEST || f.path.endsWith(`/${MANIFEST}`)) && !isIgnoredJunk(f.path));
   if (candidates.length === 0) {
     const names = topLevelNames(files);
-    const shown = names.slice(0, 10).map((n) => `"${n}"`).join(', ');
+    const shown = names
+      .slice(0, 10)
+      .map((n) => `"${n}"`)
+      .join(', ');
     const more = names.length > 10 ? ` and ${names.length - 10} more` : '';
     const found = names.length === 0 ? 'it holds no files at all' : `its top level holds ${shown}${more}`;
     throw new EnvelopeError(
@@ -44,7 +47,10 @@ export function locateEnvelope(files: EntryFile[]): LocatedEnvelope {
   const shallowest = Math.min(...candidates.map((f) => depthOf(f.path)));
   const top = candidates.filter((f) => depthOf(f.path) === shallowest);
   if (top.length > 1) {
-    const listed = top.slice(0, 10).map((f) => `"${f.path}"`).join(', ');
+    const listed = top
+      .slice(0, 10)
+      .map((f) => `"${f.path}"`)
+      .join(', ');
     throw new EnvelopeError(
       'ambiguous',
       `Found ${top.length} manifest.json files at the same depth (${listed}), so it is unclear which envelope to open. Open one envelope folder at a time.`,

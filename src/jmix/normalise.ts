@@ -52,7 +52,13 @@ function entryProblems(sink: Sink, file: string, at: string) {
       if (count <= MAX_ENTRY_PROBLEMS) sink.push({ severity: 'warning', file, pointer, message });
     },
     close(what: string): void {
-      if (count > MAX_ENTRY_PROBLEMS) sink.push({ severity: 'warning', file, pointer: at, message: `${(count - MAX_ENTRY_PROBLEMS).toLocaleString('en')} more ${what} (only the first ${MAX_ENTRY_PROBLEMS} are listed one by one).` });
+      if (count > MAX_ENTRY_PROBLEMS)
+        sink.push({
+          severity: 'warning',
+          file,
+          pointer: at,
+          message: `${(count - MAX_ENTRY_PROBLEMS).toLocaleString('en')} more ${what} (only the first ${MAX_ENTRY_PROBLEMS} are listed one by one).`,
+        });
     },
   };
 }
@@ -64,7 +70,12 @@ function field(o: JsonObject, key: string, file: string, at: string, sink: Sink,
   if (v === null) return null;
   const ok = want === 'string' ? typeof v === 'string' : want === 'array' ? Array.isArray(v) : isObject(v);
   if (!ok) {
-    sink.push({ severity: 'warning', file, pointer: at + pointer(key), message: `Expected ${want === 'array' ? 'an array' : want === 'object' ? 'an object' : 'a string'} but found ${describe(v)}; the value was ignored.` });
+    sink.push({
+      severity: 'warning',
+      file,
+      pointer: at + pointer(key),
+      message: `Expected ${want === 'array' ? 'an array' : want === 'object' ? 'an object' : 'a string'} but found ${describe(v)}; the value was ignored.`,
+    });
     return undefined;
   }
   return v;
@@ -90,7 +101,13 @@ function normaliseAssertion(v: unknown, file: string, at: string, sink: Sink): A
   const a = obj(v);
   if (!a) return null;
   const sk = obj(a.signing_key);
-  if (!sk) sink.push({ severity: 'warning', file, pointer: at + '/signing_key', message: 'The assertion has no signing_key, so its signature cannot be checked.' });
+  if (!sk)
+    sink.push({
+      severity: 'warning',
+      file,
+      pointer: at + '/signing_key',
+      message: 'The assertion has no signing_key, so its signature cannot be checked.',
+    });
   return {
     signingKey: sk ? { alg: str(sk.alg) ?? '', publicKey: str(sk.public_key) ?? '', fingerprint: str(sk.fingerprint) ?? '' } : null,
     keyReference: str(a.key_reference),
@@ -136,7 +153,8 @@ function normaliseName(v: unknown): PersonName | null {
 export function normalisePatient(v: unknown, file: string, at: string, sink: Sink): Patient | null {
   const p = obj(v);
   if (!p) {
-    if (v !== undefined && v !== null) sink.push({ severity: 'warning', file, pointer: at, message: `Expected the patient as an object but found ${describe(v)}.` });
+    if (v !== undefined && v !== null)
+      sink.push({ severity: 'warning', file, pointer: at, message: `Expected the patient as an object but found ${describe(v)}.` });
     return null;
   }
   const identifiers: Identifier[] = [];
@@ -149,7 +167,7 @@ export function normalisePatient(v: unknown, file: string, at: string, sink: Sin
         skipped.add(`${at}/identifiers/${i}`, 'An identifier without a value was ignored.');
         return;
       }
-      const system = o ? str(o.system) ?? str(o.use_field) : null;
+      const system = o ? (str(o.system) ?? str(o.use_field)) : null;
       identifiers.push({ system, value, label: identifierLabel(system, value) });
     });
     skipped.close('identifiers without a value were ignored');
@@ -167,12 +185,32 @@ export function normalisePatient(v: unknown, file: string, at: string, sink: Sin
 function normaliseConsent(v: unknown): Consent | null {
   const c = obj(v);
   if (!c) return null;
-  return { status: str(c.status), scope: Array.isArray(c.scope) ? strArray(c.scope) : str(c.scope) ? [str(c.scope)!] : [], method: str(c.method), signedOn: str(c.signed_on) };
+  return {
+    status: str(c.status),
+    scope: Array.isArray(c.scope) ? strArray(c.scope) : str(c.scope) ? [str(c.scope)!] : [],
+    method: str(c.method),
+    signedOn: str(c.signed_on),
+  };
 }
 
 const MANIFEST_KNOWN = new Set([
-  'version', 'jmix_version', 'id', 'envelope_id', 'timestamp', 'created_at', 'sender', 'requester', 'receiver', 'receivers',
-  'security', 'extensions', 'patient', 'report', 'custom_tags', 'consent', 'deid_keys',
+  'version',
+  'jmix_version',
+  'id',
+  'envelope_id',
+  'timestamp',
+  'created_at',
+  'sender',
+  'requester',
+  'receiver',
+  'receivers',
+  'security',
+  'extensions',
+  'patient',
+  'report',
+  'custom_tags',
+  'consent',
+  'deid_keys',
 ]);
 const SECURITY_KNOWN = new Set(['classification', 'payload_hash', 'encryption', 'jws', 'signature']);
 
@@ -185,7 +223,12 @@ export function normaliseManifest(raw: JsonObject, sink: Sink): Manifest {
   for (const [k, v] of Object.entries(security)) if (!SECURITY_KNOWN.has(k)) unknownFields['/security' + pointer(k)] = v;
   const enc = obj(field(security, 'encryption', file, '/security', sink, 'object'));
   const encryption: EncryptionInfo | null = enc
-    ? { algorithm: str(enc.algorithm) ?? '', ephemeralPublicKey: str(enc.ephemeral_public_key) ?? '', iv: str(enc.iv) ?? '', authTag: str(enc.auth_tag) }
+    ? {
+        algorithm: str(enc.algorithm) ?? '',
+        ephemeralPublicKey: str(enc.ephemeral_public_key) ?? '',
+        iv: str(enc.iv) ?? '',
+        authTag: str(enc.auth_tag),
+      }
     : null;
   const jws = obj(security.jws);
 
@@ -253,7 +296,9 @@ export function normaliseMetadata(raw: JsonObject, sink: Sink): Metadata {
       studyUid: str(studiesSpec.study_uid),
       description: str(studiesSpec.study_description),
       date: str(studiesSpec.study_date),
-      series: (Array.isArray(studiesSpec.series) ? studiesSpec.series : []).map(normaliseSeries).filter((s): s is SeriesClaim => s !== null),
+      series: (Array.isArray(studiesSpec.series) ? studiesSpec.series : [])
+        .map(normaliseSeries)
+        .filter((s): s is SeriesClaim => s !== null),
     };
   } else if (studyJs || dicomJs) {
     study = {
@@ -263,7 +308,12 @@ export function normaliseMetadata(raw: JsonObject, sink: Sink): Metadata {
       series: (Array.isArray(dicomJs?.series) ? dicomJs.series : []).map(normaliseSeries).filter((s): s is SeriesClaim => s !== null),
     };
   } else if (raw.studies !== undefined) {
-    sink.push({ severity: 'warning', file, pointer: '/studies', message: `Expected the studies block as an object but found ${describe(raw.studies)}.` });
+    sink.push({
+      severity: 'warning',
+      file,
+      pointer: '/studies',
+      message: `Expected the studies block as an object but found ${describe(raw.studies)}.`,
+    });
   }
   const report = obj(raw.report);
   const extensions = obj(raw.extensions) ?? obj(raw.custom_metadata) ?? {};
@@ -324,7 +374,7 @@ export function normaliseFilesJson(raw: unknown, sink: Sink): FilesJsonEntry[] {
   const skipped = entryProblems(sink, file, '');
   list.forEach((v, i) => {
     const e = obj(v);
-    const name = e ? str(e.file) ?? str(e.path) : null;
+    const name = e ? (str(e.file) ?? str(e.path)) : null;
     if (!e || !name) {
       skipped.add(`/${i}`, `Entry ${i + 1} has no "file" path; it was skipped.`);
       return;

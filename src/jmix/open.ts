@@ -30,7 +30,12 @@ export async function openEnvelope(source: EnvelopeSource, options: OpenOptions 
   const { metadata } = inPayload;
   const report = resolveReport(metadata?.reportFile ?? manifest.reportFile, inPayload.byPath, payload !== null);
   if (report && !report.present && report.declared) {
-    ctx.problems.push({ severity: 'warning', file: metadata?.reportFile ? 'payload/metadata.json' : 'manifest.json', pointer: '/report/file', message: `The report "${report.declared}" is referenced but is not in the payload.` });
+    ctx.problems.push({
+      severity: 'warning',
+      file: metadata?.reportFile ? 'payload/metadata.json' : 'manifest.json',
+      pointer: '/report/file',
+      message: `The report "${report.declared}" is referenced but is not in the payload.`,
+    });
   }
   const { located } = carrier;
   const envelope: Envelope = {
@@ -50,5 +55,18 @@ export async function openEnvelope(source: EnvelopeSource, options: OpenOptions 
   };
   const coverage = coverageOf({ payload, checks: ctx.checks, hasAudit: docs.audit.present });
   const { dialect, evidence } = verified;
-  return { envelope, report: buildReport({ dialect, evidence, encrypted: docs.encrypted, envelopeId: manifest.id, checks: ctx.checks, coverage, problems: ctx.problems, now: ctx.now }), dicom };
+  return {
+    envelope,
+    report: buildReport({
+      dialect,
+      evidence,
+      encrypted: docs.encrypted,
+      envelopeId: manifest.id,
+      checks: ctx.checks,
+      coverage,
+      problems: ctx.problems,
+      now: ctx.now,
+    }),
+    dicom,
+  };
 }

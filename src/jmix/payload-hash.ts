@@ -46,7 +46,11 @@ const NEWLINE = new Uint8Array([0x0a]);
  * sorted by path. Directories are derived from file paths, plus any empty ones the producer is
  * known to create (jmix-php always makes dicom/).
  */
-export function recipeBText(files: readonly PayloadFile[], fileHashes: ReadonlyMap<string, string>, emptyDirs: readonly string[] = []): string {
+export function recipeBText(
+  files: readonly PayloadFile[],
+  fileHashes: ReadonlyMap<string, string>,
+  emptyDirs: readonly string[] = [],
+): string {
   const lines = new Map<string, string>();
   for (const f of files) {
     const segs = f.path.split('/');
@@ -57,7 +61,10 @@ export function recipeBText(files: readonly PayloadFile[], fileHashes: ReadonlyM
     lines.set(f.path, `file:${f.path}:${f.size}:${fileHashes.get(f.path)}`);
   }
   for (const d of emptyDirs) if (!lines.has(d)) lines.set(d, `dir:${d}`);
-  return [...lines.keys()].sort(byteOrder).map((k) => lines.get(k)! + '\n').join('');
+  return [...lines.keys()]
+    .sort(byteOrder)
+    .map((k) => lines.get(k)! + '\n')
+    .join('');
 }
 
 export interface PayloadHashInput {
@@ -78,11 +85,23 @@ export async function checkPayloadHash(input: PayloadHashInput): Promise<Check> 
   const id = 'payload-hash' as const;
   if (declared === null || PLACEHOLDERS.has(declared.trim().toLowerCase())) {
     const shown = declared === null ? 'absent' : declared === '' ? 'empty' : `"${declared}"`;
-    return { id, status: 'not-present', title: 'No payload hash provided', detail: `security.payload_hash is ${shown}: the producer did not record a hash, so completeness of the payload cannot be checked against the manifest.`, data: { declared } };
+    return {
+      id,
+      status: 'not-present',
+      title: 'No payload hash provided',
+      detail: `security.payload_hash is ${shown}: the producer did not record a hash, so completeness of the payload cannot be checked against the manifest.`,
+      data: { declared },
+    };
   }
   const expected = parseDigest(declared);
   if (!expected) {
-    return { id, status: 'unverifiable', title: 'Payload hash is not a SHA-256 digest', detail: `security.payload_hash is "${declared}", which is not "sha256:" followed by 64 hex digits, so the payload cannot be checked against it.`, data: { declared } };
+    return {
+      id,
+      status: 'unverifiable',
+      title: 'Payload hash is not a SHA-256 digest',
+      detail: `security.payload_hash is "${declared}", which is not "sha256:" followed by 64 hex digits, so the payload cannot be checked against it.`,
+      data: { declared },
+    };
   }
 
   const tried: { recipe: Recipe; computed: string }[] = [];
@@ -170,8 +189,21 @@ export async function checkFilesJson(
   fileHashes: () => Promise<ReadonlyMap<string, string>>,
 ): Promise<Check> {
   const id = 'files-json' as const;
-  if (entries === null) return { id, status: 'not-present', title: 'No files.json', detail: 'The payload has no files.json (jmix-js never writes one; jmix-php only when there are attachments), so there is no per-file list to check.' };
-  if (payload === null) return { id, status: 'unverifiable', title: 'files.json can be checked after decryption', detail: 'files.json is inside the encrypted payload.' };
+  if (entries === null)
+    return {
+      id,
+      status: 'not-present',
+      title: 'No files.json',
+      detail:
+        'The payload has no files.json (jmix-js never writes one; jmix-php only when there are attachments), so there is no per-file list to check.',
+    };
+  if (payload === null)
+    return {
+      id,
+      status: 'unverifiable',
+      title: 'files.json can be checked after decryption',
+      detail: 'files.json is inside the encrypted payload.',
+    };
   const byPath = new Map(payload.map((f) => [f.path, f]));
   const hashes = await fileHashes();
   const bad: string[] = [];
@@ -213,6 +245,7 @@ export async function checkFilesJson(
   ].filter(Boolean);
   const data = { verified, verifiedFiles, changed: bad, missing, unhashed, unlisted };
   if (bad.length) return { id, status: 'fail', title: `${bad.length} file(s) differ from files.json`, detail: lines.join(' '), data };
-  if (missing.length || unhashed.length) return { id, status: 'warn', title: 'Some files in files.json could not be checked', detail: lines.join(' '), data };
+  if (missing.length || unhashed.length)
+    return { id, status: 'warn', title: 'Some files in files.json could not be checked', detail: lines.join(' '), data };
   return { id, status: 'pass', title: `All ${verified} file(s) in files.json match`, detail: lines.join(' '), data };
 }

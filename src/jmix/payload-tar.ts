@@ -50,8 +50,14 @@ export function payloadFilesFromTar(tarBytes: Uint8Array, origin: string): Paylo
  * name twins, or a file named like a folder of other entries (payload/dicom next to
  * payload/dicom/ct/…, which recipe B's dir:/file: lines cannot both cover). Null when it has one.
  */
-function payloadAmbiguity(entries: readonly { name: string; type: TarEntry['type']; data: { length?: number; size?: number } }[], origin: string): string | null {
-  const ambiguity = entriesAmbiguity(entries.map((e) => ({ name: e.name, type: e.type, size: e.data.length ?? e.data.size ?? 0 })), origin);
+function payloadAmbiguity(
+  entries: readonly { name: string; type: TarEntry['type']; data: { length?: number; size?: number } }[],
+  origin: string,
+): string | null {
+  const ambiguity = entriesAmbiguity(
+    entries.map((e) => ({ name: e.name, type: e.type, size: e.data.length ?? e.data.size ?? 0 })),
+    origin,
+  );
   return ambiguity ? `Decrypted payload: ${ambiguity}` : null;
 }
 
@@ -81,11 +87,21 @@ export function collectPayloadFiles<T extends { length?: number; size?: number }
       continue;
     }
     if (entry.type === 'symlink' || entry.type === 'hardlink') {
-      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: payload entry "${printable(entry.name)}" is a link to "${printable(entry.linkName ?? '')}"; links are never followed, so it was skipped.` });
+      problems.push({
+        severity: 'warning',
+        file: origin,
+        pointer: '',
+        message: `${origin}: payload entry "${printable(entry.name)}" is a link to "${printable(entry.linkName ?? '')}"; links are never followed, so it was skipped.`,
+      });
       continue;
     }
     if (entry.type === 'other') {
-      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: payload entry "${printable(entry.name)}" is not a regular file; it was skipped.` });
+      problems.push({
+        severity: 'warning',
+        file: origin,
+        pointer: '',
+        message: `${origin}: payload entry "${printable(entry.name)}" is not a regular file; it was skipped.`,
+      });
       continue;
     }
     fileEntries.push({ name, data: entry.data });
@@ -103,7 +119,12 @@ export function collectPayloadFiles<T extends { length?: number; size?: number }
     const path = requireSafePath(raw, origin);
     budget.entry(path, entry.data.length ?? entry.data.size ?? 0);
     if (files.has(path)) {
-      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: payload file "${path}" appears more than once in the tar; only the first copy is used.` });
+      problems.push({
+        severity: 'error',
+        file: origin,
+        pointer: '',
+        message: `${origin}: payload file "${path}" appears more than once in the tar; only the first copy is used.`,
+      });
       continue;
     }
     files.set(path, entry.data);

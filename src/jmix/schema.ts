@@ -15,10 +15,19 @@ export type Schema =
 
 const s = (extra: Omit<Extract<Schema, { type: 'string' }>, 'type'> = {}): Schema => ({ type: 'string', ...extra });
 const arr = (items: Schema, minItems?: number): Schema => ({ type: 'array', items, ...(minItems ? { minItems } : {}) });
-const o = (properties: Record<string, Schema>, required: readonly string[] = [], additional = false): Schema => ({ type: 'object', properties, required, additional });
+const o = (properties: Record<string, Schema>, required: readonly string[] = [], additional = false): Schema => ({
+  type: 'object',
+  properties,
+  required,
+  additional,
+});
 
 const contactPoint = o({ system: s(), value: s() }, ['system', 'value']);
-const signingKey = o({ alg: s({ enum: ['Ed25519'] }), public_key: s(), fingerprint: s({ pattern: '^SHA256:[A-Fa-f0-9]+$' }) }, ['alg', 'public_key', 'fingerprint']);
+const signingKey = o({ alg: s({ enum: ['Ed25519'] }), public_key: s(), fingerprint: s({ pattern: '^SHA256:[A-Fa-f0-9]+$' }) }, [
+  'alg',
+  'public_key',
+  'fingerprint',
+]);
 const assertion = o(
   {
     signing_key: signingKey,
@@ -59,7 +68,12 @@ export const manifestSchema: Schema = o(
       payload_hash: s({ pattern: '^sha256:[A-Fa-f0-9]+$' }),
       jws: o({ jws_file: s() }, ['jws_file']),
       signature: o({ alg: s(), sig: s(), hash: s() }, ['alg', 'sig']),
-      encryption: o({ algorithm: s({ const: 'AES-256-GCM' }), ephemeral_public_key: s(), iv: s(), auth_tag: s() }, ['algorithm', 'ephemeral_public_key', 'iv', 'auth_tag']),
+      encryption: o({ algorithm: s({ const: 'AES-256-GCM' }), ephemeral_public_key: s(), iv: s(), auth_tag: s() }, [
+        'algorithm',
+        'ephemeral_public_key',
+        'iv',
+        'auth_tag',
+      ]),
     }),
     extensions,
   },
@@ -86,7 +100,13 @@ export const metadataSchema: Schema = o(
     studies: o({
       study_description: s(),
       study_uid: s(),
-      series: arr(o({ series_uid: s(), modality: s(), body_part: s(), instance_count: { type: 'integer', minimum: 0 } }, ['series_uid', 'modality'], true)),
+      series: arr(
+        o(
+          { series_uid: s(), modality: s(), body_part: s(), instance_count: { type: 'integer', minimum: 0 } },
+          ['series_uid', 'modality'],
+          true,
+        ),
+      ),
     }),
     extensions,
   },
@@ -103,7 +123,11 @@ export const auditSchema: Schema = o(
           by: entityRef,
           to: entityRef,
           timestamp: s({ format: 'date-time' }),
-          assertion: o({ signing_key: signingKey, signed_fields: arr(s(), 1), signature: s() }, ['signing_key', 'signed_fields', 'signature']),
+          assertion: o({ signing_key: signingKey, signed_fields: arr(s(), 1), signature: s() }, [
+            'signing_key',
+            'signed_fields',
+            'signature',
+          ]),
         },
         ['event', 'by', 'timestamp'],
       ),
@@ -138,10 +162,13 @@ export function validate(value: unknown, schema: Schema, file: string, at = ''):
   }
   switch (schema.type) {
     case 'string':
-      if (typeof value !== 'string') return [...out, { severity: 'warning', file, pointer: at, message: `Should be text, found ${typeName(value)}.` }];
-      if (schema.enum && !schema.enum.includes(value)) push(at, `"${clip(value)}" is not one of the allowed values: ${schema.enum.join(', ')}.`);
+      if (typeof value !== 'string')
+        return [...out, { severity: 'warning', file, pointer: at, message: `Should be text, found ${typeName(value)}.` }];
+      if (schema.enum && !schema.enum.includes(value))
+        push(at, `"${clip(value)}" is not one of the allowed values: ${schema.enum.join(', ')}.`);
       if (schema.const !== undefined && value !== schema.const) push(at, `Should be "${schema.const}", found "${clip(value)}".`);
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) push(at, `"${clip(value)}" does not have the required form (${schema.pattern}).`);
+      if (schema.pattern && !new RegExp(schema.pattern).test(value))
+        push(at, `"${clip(value)}" does not have the required form (${schema.pattern}).`);
       if (schema.format && !FORMATS[schema.format]!.test(value)) push(at, `"${clip(value)}" is not a valid ${schema.format}.`);
       return out;
     case 'integer':
@@ -149,8 +176,10 @@ export function validate(value: unknown, schema: Schema, file: string, at = ''):
       else if (schema.minimum !== undefined && (value as number) < schema.minimum) push(at, `Should be at least ${schema.minimum}.`);
       return out;
     case 'array':
-      if (!Array.isArray(value)) return [{ severity: 'warning', file, pointer: at, message: `Should be a list, found ${typeName(value)}.` }];
-      if (schema.minItems && value.length < schema.minItems) push(at, `Should have at least ${schema.minItems} item(s), has ${value.length}.`);
+      if (!Array.isArray(value))
+        return [{ severity: 'warning', file, pointer: at, message: `Should be a list, found ${typeName(value)}.` }];
+      if (schema.minItems && value.length < schema.minItems)
+        push(at, `Should have at least ${schema.minItems} item(s), has ${value.length}.`);
       if (schema.items) value.forEach((item, i) => append(out, validate(item, schema.items!, file, `${at}/${i}`)));
       return out;
     case 'object': {
@@ -161,7 +190,8 @@ export function validate(value: unknown, schema: Schema, file: string, at = ''):
         // Object.prototype's members, which are not schemas (validate returned undefined and crashed).
         const sub = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
         if (sub) append(out, validate(v, sub, file, at + pointer(key)));
-        else if (!schema.additional) push(at + pointer(key), `"${key}" is not a field the JMIX schema defines (kept and shown, not an error).`);
+        else if (!schema.additional)
+          push(at + pointer(key), `"${key}" is not a field the JMIX schema defines (kept and shown, not an error).`);
       }
       return out;
     }

@@ -38,10 +38,16 @@ export function describeStart(bytes: Uint8Array): string {
     [head.startsWith('\x89PNG'), 'starts with \\x89PNG (a PNG image)'],
     [bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff, 'starts with FF D8 FF (a JPEG image)'],
     [head.startsWith('Rar!'), 'starts with Rar! (a RAR archive, which is not supported)'],
-    [bytes[0] === 0x37 && bytes[1] === 0x7a && bytes[2] === 0xbc && bytes[3] === 0xaf, 'starts with 7z (a 7-Zip archive, which is not supported)'],
+    [
+      bytes[0] === 0x37 && bytes[1] === 0x7a && bytes[2] === 0xbc && bytes[3] === 0xaf,
+      'starts with 7z (a 7-Zip archive, which is not supported)',
+    ],
     [head.startsWith('BZh'), 'starts with BZh (bzip2-compressed; only gzip is supported)'],
     [bytes[0] === 0xfd && ascii(bytes, 1, 4) === '7zXZ', 'starts with \\xFD7zXZ (xz-compressed; only gzip is supported)'],
-    [bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd, 'starts with 28 B5 2F FD (zstd-compressed; only gzip is supported)'],
+    [
+      bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd,
+      'starts with 28 B5 2F FD (zstd-compressed; only gzip is supported)',
+    ],
     [head.trimStart().startsWith('{'), 'starts with { (a JSON file, perhaps a lone manifest.json)'],
     [/^\s*</.test(head), 'starts with < (an HTML/XML page, perhaps an error page instead of the download)'],
   ];
@@ -93,11 +99,21 @@ function tarEntriesToFiles(entries: TarEntry[], origin: string, problems: Proble
   for (const entry of entries) {
     if (entry.type === 'directory') continue;
     if (entry.type === 'symlink' || entry.type === 'hardlink') {
-      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: entry "${printable(entry.name)}" is a ${entry.type === 'symlink' ? 'symbolic' : 'hard'} link to "${printable(entry.linkName ?? '')}"; links are never followed, so it was skipped.` });
+      problems.push({
+        severity: 'warning',
+        file: origin,
+        pointer: '',
+        message: `${origin}: entry "${printable(entry.name)}" is a ${entry.type === 'symlink' ? 'symbolic' : 'hard'} link to "${printable(entry.linkName ?? '')}"; links are never followed, so it was skipped.`,
+      });
       continue;
     }
     if (entry.type === 'other') {
-      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: entry "${printable(entry.name)}" is not a regular file (device, FIFO or an unknown tar type); it was skipped.` });
+      problems.push({
+        severity: 'warning',
+        file: origin,
+        pointer: '',
+        message: `${origin}: entry "${printable(entry.name)}" is not a regular file (device, FIFO or an unknown tar type); it was skipped.`,
+      });
       continue;
     }
     const path = requireSafePath(entry.name, origin);
@@ -126,7 +142,10 @@ export async function readSource(source: EnvelopeSource, signal?: AbortSignal, l
       return path === f.path ? f : { ...f, path };
     });
     // A crafted file list (or a folder copied from a case-sensitive disk) can hold name twins too.
-    refuseNameConflicts(source.files.map((f) => ({ name: f.path, kind: 'file' })), name);
+    refuseNameConflicts(
+      source.files.map((f) => ({ name: f.path, kind: 'file' })),
+      name,
+    );
     append(problems, duplicateProblems(files, name));
     return { kind: 'folder', name, files: firstOfEach(files), problems };
   }
@@ -189,7 +208,10 @@ export function fileFromBlob(path: string, blob: Blob, origin = 'folder'): Entry
     bytes: () => {
       cached ??= blob.arrayBuffer().then((buffer) => {
         if (buffer.byteLength !== blob.size) {
-          throw new EnvelopeError('read-failed', `${origin}: "${path}" changed while it was being read (expected ${blob.size} bytes, got ${buffer.byteLength}). Close whatever is writing to it and try again.`);
+          throw new EnvelopeError(
+            'read-failed',
+            `${origin}: "${path}" changed while it was being read (expected ${blob.size} bytes, got ${buffer.byteLength}). Close whatever is writing to it and try again.`,
+          );
         }
         return new Uint8Array(buffer);
       });

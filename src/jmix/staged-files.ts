@@ -58,7 +58,10 @@ export function headOf(pieces: readonly Uint8Array[], max: number): Uint8Array {
   const first = pieces[0];
   if (!first) return new Uint8Array(0);
   if (first.length >= max || pieces.length === 1) return first.subarray(0, max);
-  const total = Math.min(max, pieces.reduce((n, p) => n + p.length, 0));
+  const total = Math.min(
+    max,
+    pieces.reduce((n, p) => n + p.length, 0),
+  );
   const out = new Uint8Array(total);
   let at = 0;
   for (const p of pieces) {

@@ -67,7 +67,11 @@ export async function decryptPayloadStreaming<T = never>(args: {
   const { ciphertext, privateKey, signal } = args;
   const chunkSize = args.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const { ephemeral, iv, tag } = parseEncryptionParams(args.encryption);
-  if (!tag) throw new DecryptError('bad-parameters', 'security.encryption.auth_tag is missing; a streamed payload needs the tag from the manifest.');
+  if (!tag)
+    throw new DecryptError(
+      'bad-parameters',
+      'security.encryption.auth_tag is missing; a streamed payload needs the tag from the manifest.',
+    );
   // Read in chunkSize pieces, handed to Web Crypto in pieces of at most WEB_CRYPTO_CALL_BYTES.
   const callSize = Math.min(chunkSize, WEB_CRYPTO_CALL_BYTES);
   const chunks = (): AsyncIterable<Uint8Array> => rechunk(blobChunks(ciphertext, chunkSize, signal), callSize);
@@ -87,7 +91,15 @@ export async function decryptPayloadStreaming<T = never>(args: {
   }
   // One GHASH-only pass finds which info string authenticates, then one pass decrypts.
   const rest = args.confident ? args.order.slice(1) : args.order;
-  const found = await findInfoString({ source: chunks(), privateKey, ephemeralPublicKey: ephemeral, iv, tag, order: rest, chunkSize: callSize });
+  const found = await findInfoString({
+    source: chunks(),
+    privateKey,
+    ephemeralPublicKey: ephemeral,
+    iv,
+    tag,
+    order: rest,
+    chunkSize: callSize,
+  });
   for (const p of rest) tried.push(HKDF_INFO[p]);
   if (!found) throw authFailedError([...new Set(tried)]);
   return decryptWithKey({ ...args, chunkSize, key: found.key, iv, tag, producer: found.producer, chunks: chunks() });
@@ -119,7 +131,12 @@ async function decryptWithKey<T>(a: {
   const store = a.ciphertext.size <= (a.inMemoryUpTo ?? defaultInMemoryLimit()) ? memoryStore : blobStore();
 
   // Staged entries: nothing here is trusted until decryptor.finish() resolves.
-  const entries: { name: string; type: TarEntryHeader['type']; linkName: string | null; data: { size: number; file: Uint8Array | Blob; name: string } }[] = [];
+  const entries: {
+    name: string;
+    type: TarEntryHeader['type'];
+    linkName: string | null;
+    data: { size: number; file: Uint8Array | Blob; name: string };
+  }[] = [];
   const hashes = new Map<string, Promise<string>>();
   const inspected = new Map<string, T>();
   // The current entry's bytes as views into the chunks they came in (kept alive by these views).
@@ -233,4 +250,3 @@ const DECRYPT_AHEAD_BYTES = 8 << 20;
 
 /** Decrypted bytes at (or back from) the tar hash and not yet split, before the decryption waits. */
 const MAX_LENT_BYTES = 32 << 20;
-

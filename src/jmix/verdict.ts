@@ -33,12 +33,27 @@ export function decideVerdict(checks: readonly Check[], coverage?: Coverage): { 
   const warned = checks.filter((c) => c.id !== 'schema' && (c.status === 'warn' || c.status === 'unverifiable'));
   if (hashOk && trustedSeal && !warned.length && !uncovered) return { verdict: 'pass', headline: 'Genuine and complete' };
   const kind = (origin?.data as { kind?: string } | undefined)?.kind;
-  if (kind === 'key-mismatch') return { verdict: 'warn', headline: `Warning: ${origin!.title.charAt(0).toLowerCase()}${origin!.title.slice(1)}` };
-  if (kind === 'untrusted-key') return { verdict: 'warn', headline: hashOk ? origin!.title : 'Signed by a key you have not marked as trusted; the contents could not be checked against a hash' };
-  if (kind === 'unknown-key') return { verdict: 'warn', headline: hashOk ? "Intact, but signed by a key you have not given: paste the sender's public key" : 'Signed by a key you have not given, and the contents could not be checked against a hash' };
-  if (kind === 'hash-not-signed') return { verdict: 'warn', headline: 'Signed by a key you trust, but the signature does not cover the contents' };
+  if (kind === 'key-mismatch')
+    return { verdict: 'warn', headline: `Warning: ${origin!.title.charAt(0).toLowerCase()}${origin!.title.slice(1)}` };
+  if (kind === 'untrusted-key')
+    return {
+      verdict: 'warn',
+      headline: hashOk ? origin!.title : 'Signed by a key you have not marked as trusted; the contents could not be checked against a hash',
+    };
+  if (kind === 'unknown-key')
+    return {
+      verdict: 'warn',
+      headline: hashOk
+        ? "Intact, but signed by a key you have not given: paste the sender's public key"
+        : 'Signed by a key you have not given, and the contents could not be checked against a hash',
+    };
+  if (kind === 'hash-not-signed')
+    return { verdict: 'warn', headline: 'Signed by a key you trust, but the signature does not cover the contents' };
   if (!trustedSeal) {
-    return { verdict: 'warn', headline: hashOk ? 'Complete, but the sender could not be verified' : 'Could not verify the sender or the contents' };
+    return {
+      verdict: 'warn',
+      headline: hashOk ? 'Complete, but the sender could not be verified' : 'Could not verify the sender or the contents',
+    };
   }
   if (!hashOk) return { verdict: 'warn', headline: 'Signed, but the contents could not be checked against a hash' };
   if (uncovered && !warned.length) return { verdict: 'warn', headline: `${uncovered} file(s) are not covered by any check` };

@@ -136,21 +136,19 @@ export default function ApiPanel({ link }: { link: ApiLink }) {
         {busy ? (
           <ProgressPanel inline />
         ) : (
-        <div className="actions">
-          <button type="button" className="primary" onClick={() => void useOpener.getState().downloadFromApi(token)}>
-            Download envelope
-          </button>
-          <button type="button" onClick={checkAgain}>
-            Check again
-          </button>
-          <button type="button" onClick={() => useOpener.getState().closeEnvelope()}>
-            Back to start
-          </button>
-        </div>
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void useOpener.getState().downloadFromApi(token)}>
+              Download envelope
+            </button>
+            <button type="button" onClick={checkAgain}>
+              Check again
+            </button>
+            <button type="button" onClick={() => useOpener.getState().closeEnvelope()}>
+              Back to start
+            </button>
+          </div>
         )}
-        <p className="muted">
-          The envelope is downloaded from {envelopeUrl(link)} and opened in this tab; nothing is uploaded.
-        </p>
+        <p className="muted">The envelope is downloaded from {envelopeUrl(link)} and opened in this tab; nothing is uploaded.</p>
       </section>
     </main>
   );

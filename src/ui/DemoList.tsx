@@ -14,7 +14,13 @@ export interface DemoEntry {
 function isDemoEntry(v: unknown): v is DemoEntry {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return typeof o.name === 'string' && typeof o.title === 'string' && typeof o.sentence === 'string' && typeof o.link === 'string' && o.link.startsWith('#src=');
+  return (
+    typeof o.name === 'string' &&
+    typeof o.title === 'string' &&
+    typeof o.sentence === 'string' &&
+    typeof o.link === 'string' &&
+    o.link.startsWith('#src=')
+  );
 }
 
 /** The demo index, relative to the page (so it works under any sub-path); [] when the build has none. */

@@ -67,33 +67,28 @@ export function DetailsTabs({
   return (
     <div className="tabs">
       <div className="tabs__head">
-      <div ref={listRef} role="tablist" aria-label={label} className="tabs__list" onKeyDown={move}>
-        {tabs.map((t) => {
-          const on = t.id === current;
-          return (
-            <button
-              key={t.id}
-              type="button"
-              role="tab"
-              id={tabDomId(prefix, t.id)}
-              aria-selected={on}
-              aria-controls={`${prefix}-panel-${t.id}`}
-              tabIndex={on ? 0 : -1}
-              className="tabs__tab"
-              onClick={() => onSelect(t.id)}
-            >
-              {t.label}
-              {t.badge && (
-                <span className={`tabs__badge tabs__badge--${t.badge.tone}`}>
-                  {' '}
-                  {t.badge.text}
-                </span>
-              )}
-            </button>
-          );
-        })}
-      </div>
-      {extra}
+        <div ref={listRef} role="tablist" aria-label={label} className="tabs__list" onKeyDown={move}>
+          {tabs.map((t) => {
+            const on = t.id === current;
+            return (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                id={tabDomId(prefix, t.id)}
+                aria-selected={on}
+                aria-controls={`${prefix}-panel-${t.id}`}
+                tabIndex={on ? 0 : -1}
+                className="tabs__tab"
+                onClick={() => onSelect(t.id)}
+              >
+                {t.label}
+                {t.badge && <span className={`tabs__badge tabs__badge--${t.badge.tone}`}> {t.badge.text}</span>}
+              </button>
+            );
+          })}
+        </div>
+        {extra}
       </div>
       {tabs.map((t) => (
         <div

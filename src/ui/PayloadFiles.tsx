@@ -85,10 +85,12 @@ export function PayloadFiles({ result, showReport }: { result: OpenResult; showR
       ) : (
         <>
           <p>
-            {envelope.payload.length} files, {formatBytes(envelope.payload.reduce((n, f) => n + f.size, 0))} in all. "Save decrypted study" at
-            the top saves them all as one zip.
+            {envelope.payload.length} files, {formatBytes(envelope.payload.reduce((n, f) => n + f.size, 0))} in all. "Save decrypted study"
+            at the top saves them all as one zip.
           </p>
-          {pdf && uncovered.has(pdf.path) && <p className="not-covered">The report below is not covered by any check: it may not be what the sender sent.</p>}
+          {pdf && uncovered.has(pdf.path) && (
+            <p className="not-covered">The report below is not covered by any check: it may not be what the sender sent.</p>
+          )}
           {pdf ? showReport && <PdfReport file={pdf} /> : <p className="muted">The envelope holds no PDF report.</p>}
           {others.length > 0 && (
             <>

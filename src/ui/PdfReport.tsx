@@ -127,7 +127,8 @@ export function PdfReport({ file }: { file: PayloadFile }) {
       )}
       {state.kind === 'error' ? (
         <p role="alert" className="key-error">
-          The report could not be displayed here (<Shown text={state.message} />). Use "Download report" to read it in a PDF reader.
+          The report could not be displayed here (<Shown text={state.message} />
+          ). Use "Download report" to read it in a PDF reader.
         </p>
       ) : (
         <div ref={frameRef} className="pdf-report__page" aria-busy={!drawn}>

@@ -14,8 +14,14 @@ export function ProgressPanel({ inline = false }: { inline?: boolean }) {
   const unit = !download && (progress?.stage === 'indexing' || progress?.stage === 'verifying') ? 'files' : 'bytes';
   const amount =
     unit === 'files'
-      ? total > 0 ? `${done} of ${total} files` : `${done} files`
-      : total > 0 ? `${formatBytes(done)} of ${formatBytes(total)}` : done > 0 ? formatBytes(done) : '';
+      ? total > 0
+        ? `${done} of ${total} files`
+        : `${done} files`
+      : total > 0
+        ? `${formatBytes(done)} of ${formatBytes(total)}`
+        : done > 0
+          ? formatBytes(done)
+          : '';
 
   const Tag = inline ? 'section' : 'main';
   return (

@@ -2,7 +2,14 @@ import { useRef, type ChangeEvent } from 'react';
 import { DemoList } from './DemoList.tsx';
 import { Shown } from '../common/safe-text.tsx';
 import './start.css';
-import { directoryPicker, isAbortError, pickedFromDirectoryHandle, pickedFromFileList, sourceFromPicked, type PickedFile } from './dropped-files.ts';
+import {
+  directoryPicker,
+  isAbortError,
+  pickedFromDirectoryHandle,
+  pickedFromFileList,
+  sourceFromPicked,
+  type PickedFile,
+} from './dropped-files.ts';
 import { useOpener } from './store.ts';
 
 async function openPicked(picked: PickedFile[], folderName?: string): Promise<void> {
@@ -64,10 +71,19 @@ export function StartScreen({ error }: { error: string | null }) {
       </div>
       <DemoList />
       <p className="privacy">
-        Nothing is uploaded. The envelope is opened, decrypted and checked in this browser tab; keys stay in memory and
-        are forgotten when you close the envelope or the tab.
+        Nothing is uploaded. The envelope is opened, decrypted and checked in this browser tab; keys stay in memory and are forgotten when
+        you close the envelope or the tab.
       </p>
-      <input ref={fileInput} className="hidden-input" type="file" multiple tabIndex={-1} aria-hidden="true" data-testid="file-input" onChange={onFiles} />
+      <input
+        ref={fileInput}
+        className="hidden-input"
+        type="file"
+        multiple
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid="file-input"
+        onChange={onFiles}
+      />
       <input
         ref={(el) => {
           folderInput.current = el;

@@ -83,8 +83,18 @@ function AuditTimeline({ audit }: { audit: AuditEntry[] }) {
               </time>
             </>
           )}
-          {who(entry.by) && <> · by <Shown text={who(entry.by)} /></>}
-          {who(entry.to) && <> · to <Shown text={who(entry.to)} /></>}
+          {who(entry.by) && (
+            <>
+              {' '}
+              · by <Shown text={who(entry.by)} />
+            </>
+          )}
+          {who(entry.to) && (
+            <>
+              {' '}
+              · to <Shown text={who(entry.to)} />
+            </>
+          )}
           {entry.assertion && <> · signed</>}
         </li>
       ))}
@@ -148,7 +158,11 @@ function SeriesList({ result }: { result: OpenResult }) {
       </>
     );
   }
-  return <p className="muted">{envelope.payloadAvailable ? 'No DICOM series were found.' : 'The series are listed once the envelope is decrypted.'}</p>;
+  return (
+    <p className="muted">
+      {envelope.payloadAvailable ? 'No DICOM series were found.' : 'The series are listed once the envelope is decrypted.'}
+    </p>
+  );
 }
 
 function TagList({ items }: { items: string[] }) {
@@ -193,7 +207,9 @@ export function StudyDetails({ result }: { result: OpenResult }) {
         </dl>
       ) : (
         <p className="muted">
-          {isHidden(result) ? 'The study details are inside the encrypted part of the envelope.' : 'The envelope does not describe the study.'}
+          {isHidden(result)
+            ? 'The study details are inside the encrypted part of the envelope.'
+            : 'The envelope does not describe the study.'}
         </p>
       )}
       <h3>Series</h3>

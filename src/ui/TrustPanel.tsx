@@ -24,7 +24,15 @@ export function checkCounts(report: VerificationReport): { status: CheckStatus; 
   );
 }
 
-export function VerdictBar({ report, result, onShowChecks }: { report: VerificationReport; result?: OpenResult; onShowChecks: () => void }) {
+export function VerdictBar({
+  report,
+  result,
+  onShowChecks,
+}: {
+  report: VerificationReport;
+  result?: OpenResult;
+  onShowChecks: () => void;
+}) {
   const counts = checkCounts(report);
   return (
     <section className={`verdict-bar verdict-bar--${report.verdict}`} aria-labelledby="trust-heading">
@@ -78,7 +86,10 @@ function CheckItem({ check }: { check: Check }) {
 export function TrustChecks({ report }: { report: VerificationReport }) {
   const download = () => {
     const json = JSON.stringify(report, null, 2);
-    saveBlob(new Blob([json], { type: 'application/json' }), `${safeFileName(report.envelopeId ?? '', 'envelope')}-verification-report.json`);
+    saveBlob(
+      new Blob([json], { type: 'application/json' }),
+      `${safeFileName(report.envelopeId ?? '', 'envelope')}-verification-report.json`,
+    );
   };
   return (
     <section className="trust" aria-labelledby="checks-heading">
@@ -103,7 +114,15 @@ export function TrustChecks({ report }: { report: VerificationReport }) {
                 <strong>{p.severity}</strong>: <Shown text={p.message} />{' '}
                 <span className="muted">
                   (<Shown text={p.file} />
-                  {p.pointer ? <> <Shown text={p.pointer} /></> : ''})
+                  {p.pointer ? (
+                    <>
+                      {' '}
+                      <Shown text={p.pointer} />
+                    </>
+                  ) : (
+                    ''
+                  )}
+                  )
                 </span>
               </li>
             ))}
@@ -141,9 +160,18 @@ function TrustedKeyForm() {
     >
       <label htmlFor="trusted-key-input">Sender's public key you trust (optional)</label>
       <p className="hint" id="trusted-key-hint">
-        If the sender gave you their signing key (Ed25519, base64) by another route, paste it: the signature is then checked against it, not only against the key inside the envelope.
+        If the sender gave you their signing key (Ed25519, base64) by another route, paste it: the signature is then checked against it, not
+        only against the key inside the envelope.
       </p>
-      <input id="trusted-key-input" type="text" autoComplete="off" spellCheck={false} aria-describedby="trusted-key-hint" value={value} onChange={(e) => setValue(e.target.value)} />
+      <input
+        id="trusted-key-input"
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        aria-describedby="trusted-key-hint"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <button type="submit" disabled={!value.trim()}>
         Check with this key
       </button>
@@ -182,8 +210,8 @@ function TrustSenderButton({ result }: { result: OpenResult }) {
             <span className="muted">
               (<Shown text={candidate.senderId} />)
             </span>{' '}
-            on this device? Compare it with the fingerprint <Shown text={who} /> gave you. Later envelopes naming <Shown text={candidate.senderId} /> but signed by any
-            other key will be flagged.
+            on this device? Compare it with the fingerprint <Shown text={who} /> gave you. Later envelopes naming{' '}
+            <Shown text={candidate.senderId} /> but signed by any other key will be flagged.
           </p>
           <button type="button" className="primary" disabled={busy} onClick={() => void trustSender().then(() => setAsking(false))}>
             Remember this key for <Shown text={who} />
@@ -199,7 +227,8 @@ function TrustSenderButton({ result }: { result: OpenResult }) {
 
 const MANIFEST_COVERAGE: Record<Coverage['manifest'], string> = {
   signed: 'covered by the manifest signature',
-  'signed-except-late-fields': 'covered by the manifest signature, except the payload hash, encryption and jws fields (jmix-php signs them later)',
+  'signed-except-late-fields':
+    'covered by the manifest signature, except the payload hash, encryption and jws fields (jmix-php signs them later)',
   'not-covered': 'not covered by any check (no signature verified it)',
 };
 
@@ -211,10 +240,16 @@ function CoverageList({ coverage }: { coverage: Coverage }) {
       <ul>
         <li>
           Payload files:{' '}
-          {coverage.payloadRecipe ? `every file, by the payload hash (${coverage.payloadRecipe})` : coverage.uncoveredFiles.length ? `${coverage.uncoveredFiles.length} file(s) not covered by any check` : 'no files to cover'}
+          {coverage.payloadRecipe
+            ? `every file, by the payload hash (${coverage.payloadRecipe})`
+            : coverage.uncoveredFiles.length
+              ? `${coverage.uncoveredFiles.length} file(s) not covered by any check`
+              : 'no files to cover'}
         </li>
         <li>manifest.json (sender, receivers, patient details where the manifest holds them): {MANIFEST_COVERAGE[coverage.manifest]}</li>
-        {coverage.audit === 'not-covered' && <li>audit.json (the audit trail): not covered by any check; JMIX signs neither it nor its hash</li>}
+        {coverage.audit === 'not-covered' && (
+          <li>audit.json (the audit trail): not covered by any check; JMIX signs neither it nor its hash</li>
+        )}
       </ul>
       {coverage.uncoveredFiles.length > 0 && (
         <details>
@@ -255,7 +290,11 @@ function TrustedSenders() {
               (<Shown text={s.senderId} />)
             </span>{' '}
             <code>{s.fingerprint}</code>{' '}
-            <button type="button" onClick={() => void forget(s.senderId)} aria-label={`Forget the key for ${escapeBidi(s.senderName ?? s.senderId)}`}>
+            <button
+              type="button"
+              onClick={() => void forget(s.senderId)}
+              aria-label={`Forget the key for ${escapeBidi(s.senderName ?? s.senderId)}`}
+            >
               Forget
             </button>
           </li>

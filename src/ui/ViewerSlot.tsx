@@ -1,5 +1,5 @@
 // The viewer, loaded only when there is something to show: Cornerstone never weighs on the start screen.
-import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, type ReactNode , useMemo} from 'react';
+import { Component, lazy, Suspense, useCallback, useEffect, type ComponentType, type ReactNode, useMemo } from 'react';
 import type { OpenResult } from '../jmix/api.ts';
 import type { DicomStudy } from '../dicom/types.ts';
 import { personNameText } from './format.ts';
@@ -75,7 +75,13 @@ export function ViewerSlot({ result }: { result: OpenResult }) {
         </p>
       ) : StudyViewer ? (
         <ViewerBoundary>
-          <Suspense fallback={<p className="viewer-slot__note" aria-live="polite">Loading the image viewer…</p>}>
+          <Suspense
+            fallback={
+              <p className="viewer-slot__note" aria-live="polite">
+                Loading the image viewer…
+              </p>
+            }
+          >
             <StudyViewer studies={studies} readFile={readFile} {...(patientLabel ? { patientLabel } : {})} />
           </Suspense>
         </ViewerBoundary>

@@ -18,6 +18,9 @@ export function saveBytes(bytes: Uint8Array, fileName: string, type = 'applicati
 
 /** A safe file name from envelope data (ids are untrusted text). */
 export function safeFileName(name: string, fallback: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 120);
+  const cleaned = name
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 120);
   return cleaned || fallback;
 }

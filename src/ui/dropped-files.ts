@@ -16,7 +16,10 @@ export function isArchiveName(name: string): boolean {
 }
 
 function normalisePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^(\.\/)+/, '');
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^\/+/, '')
+    .replace(/^(\.\/)+/, '');
 }
 
 /**
@@ -27,7 +30,11 @@ function normalisePath(path: string): string {
 export async function sourceFromPicked(picked: readonly PickedFile[], folderName?: string): Promise<EnvelopeSource | null> {
   if (picked.length === 0) return null;
   const only = picked[0];
-  if (picked.length === 1 && only && (isArchiveName(only.file.name) || (folderName === undefined && !normalisePath(only.path).includes('/')))) {
+  if (
+    picked.length === 1 &&
+    only &&
+    (isArchiveName(only.file.name) || (folderName === undefined && !normalisePath(only.path).includes('/')))
+  ) {
     return { kind: 'blob', blob: only.file, name: only.file.name };
   }
   const name = folderName ?? commonTopFolder(picked) ?? (picked.length === 1 ? only?.file.name : undefined);

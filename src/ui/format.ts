@@ -105,8 +105,11 @@ export function verdictAdvice(report: VerificationReport): string {
   }
   if (decrypt?.status === 'unverifiable') return 'Only the envelope label can be read until it is decrypted.';
   const origin = report.checks.find((c) => c.id === 'origin')?.data as { kind?: string } | undefined;
-  if (origin?.kind === 'key-mismatch') return 'This may not come from the sender it names. Ask them, by phone or another route you trust, before relying on it.';
-  if (origin?.kind === 'untrusted-key') return 'If the fingerprint matches the one the sender gave you, choose "Trust this sender". Until then, who made it is not proven.';
-  if (origin?.kind === 'unknown-key') return "Ask the sender for their public signing key and paste it under Trust checks to confirm who made it.";
+  if (origin?.kind === 'key-mismatch')
+    return 'This may not come from the sender it names. Ask them, by phone or another route you trust, before relying on it.';
+  if (origin?.kind === 'untrusted-key')
+    return 'If the fingerprint matches the one the sender gave you, choose "Trust this sender". Until then, who made it is not proven.';
+  if (origin?.kind === 'unknown-key')
+    return 'Ask the sender for their public signing key and paste it under Trust checks to confirm who made it.';
   return 'Nothing failed, but not everything could be confirmed. See the checks below.';
 }

@@ -49,7 +49,12 @@ function unreachable(link: ApiLink, cause: unknown): ApiError {
       0,
     );
   }
-  const detail = cause instanceof LinkedFetchError && cause.failure.kind === 'unreachable' ? cause.failure.detail : cause instanceof Error ? cause.message : String(cause);
+  const detail =
+    cause instanceof LinkedFetchError && cause.failure.kind === 'unreachable'
+      ? cause.failure.detail
+      : cause instanceof Error
+        ? cause.message
+        : String(cause);
   return new ApiError(
     `Could not read an answer from ${link.base} (${detail}). ` +
       'Either the server could not be reached, or it did not allow this page to read its answer (CORS): harmony sets no CORS ' +
@@ -78,8 +83,15 @@ function statusError(link: ApiLink, url: string, response: Response, token: stri
       s,
     );
   }
-  if (s === 404) return new ApiError(`No envelope with id ${link.id} at ${link.base} (the server answered 404 for ${url}). Check the id and the server address.`, s);
-  return new ApiError(`The server at ${origin} answered ${s}${response.statusText ? ` ${response.statusText}` : ''} for ${url}. Try again later, or ask the sender.`, s);
+  if (s === 404)
+    return new ApiError(
+      `No envelope with id ${link.id} at ${link.base} (the server answered 404 for ${url}). Check the id and the server address.`,
+      s,
+    );
+  return new ApiError(
+    `The server at ${origin} answered ${s}${response.statusText ? ` ${response.statusText}` : ''} for ${url}. Try again later, or ask the sender.`,
+    s,
+  );
 }
 
 export interface ApiManifest {
@@ -113,7 +125,10 @@ export async function fetchApiManifest(link: ApiLink, token: string, signal?: Ab
     );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ApiError(`The manifest at ${url} is JSON but not an object, so it is not a JMIX manifest. Check the server address in the link.`, response.status);
+    throw new ApiError(
+      `The manifest at ${url} is JSON but not an object, so it is not a JMIX manifest. Check the server address in the link.`,
+      response.status,
+    );
   }
   return { json: json as Record<string, unknown>, size: await headSize(link, token, signal) };
 }

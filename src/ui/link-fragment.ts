@@ -70,7 +70,10 @@ function looseDecode(text: string): string {
 
 /** A name that means a key: `key`, `Key`, `k%65y`, `private_key`... */
 function isKeyName(name: string): boolean {
-  return looseDecode(name).toLowerCase().replace(/[^a-z0-9]/g, '').includes('key');
+  return looseDecode(name)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .includes('key');
 }
 
 /** A value that carries a key assignment of its own: an id or address that swallowed `&key=...`. */
@@ -177,14 +180,17 @@ function apiLink(params: Map<KnownName, string | null>, pageUrl: string): ApiLin
   if (params.has('key')) {
     throw new LinkError('An "#api=" link carries no key: type the key into the page once the envelope is downloaded.');
   }
-  if (!params.has('id')) throw new LinkError('The link has "#api=" but no "&id=": it must name the envelope, as in #api=https://host/jmix&id=<envelope id>.');
+  if (!params.has('id'))
+    throw new LinkError('The link has "#api=" but no "&id=": it must name the envelope, as in #api=https://host/jmix&id=<envelope id>.');
   const baseText = (params.get('api') ?? '').trim();
   const id = (params.get('id') ?? '').trim();
   if (!baseText) throw new LinkError('The link has "#api=" but no server address after it.');
   if (!id) throw new LinkError('The link has "&id=" but no envelope id after it.');
   // The id becomes part of a request path: nothing that could be a query, a fragment or another parameter.
   if (/[&=?#\s\u0000-\u001f\u007f]/.test(id)) {
-    throw new LinkError('The envelope id in the link holds "&", "=", "?", "#", a space or a control character, so it is not an envelope id. Ask the sender for the link again.');
+    throw new LinkError(
+      'The envelope id in the link holds "&", "=", "?", "#", a space or a control character, so it is not an envelope id. Ask the sender for the link again.',
+    );
   }
   const url = httpUrl(baseText, pageUrl, 'API address');
   url.hash = '';

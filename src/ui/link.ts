@@ -136,7 +136,11 @@ export async function fetchEnvelope(
         ' the file is not available there. Check the link, or download the file and drop it here.',
     );
   }
-  return readBodyWithProgress(response, opts, (what) => new LinkError(`The download from ${origin} ${what}. Try again, or download the file and drop it here.`));
+  return readBodyWithProgress(
+    response,
+    opts,
+    (what) => new LinkError(`The download from ${origin} ${what}. Try again, or download the file and drop it here.`),
+  );
 }
 
 /**

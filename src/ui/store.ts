@@ -110,7 +110,10 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     if (!source) return;
     const text = publicKey.trim();
     if (publicKeyLength(text) !== 32) {
-      set({ trustedKeyMessage: 'That is not an Ed25519 public key: paste the 32-byte key in base64 (44 characters, as it appears in signing_key.public_key).' });
+      set({
+        trustedKeyMessage:
+          'That is not an Ed25519 public key: paste the 32-byte key in base64 (44 characters, as it appears in signing_key.public_key).',
+      });
       return;
     }
     const run = startRun();
@@ -138,8 +141,17 @@ export const useOpener = create<OpenerState>()((set, get) => ({
 
   async openLink(link) {
     const run = startRun();
-    set({ source: null, key: link.key, busy: true, result: null, error: null, keyMessage: null, progress: null,
-      download: { src: link.src, done: 0, total: 0 }, apiLink: null });
+    set({
+      source: null,
+      key: link.key,
+      busy: true,
+      result: null,
+      error: null,
+      keyMessage: null,
+      progress: null,
+      download: { src: link.src, done: 0, total: 0 },
+      apiLink: null,
+    });
     let bytes: Blob;
     try {
       bytes = await fetchEnvelope(link.src, {
@@ -163,7 +175,17 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     running?.abort();
     running = null;
     runId += 1;
-    set({ apiLink: link, source: null, key: null, busy: false, download: null, progress: null, result: null, error: null, keyMessage: null });
+    set({
+      apiLink: link,
+      source: null,
+      key: null,
+      busy: false,
+      download: null,
+      progress: null,
+      result: null,
+      error: null,
+      keyMessage: null,
+    });
   },
 
   async downloadFromApi(token) {
@@ -171,7 +193,16 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     if (!link) return;
     const run = startRun();
     const src = envelopeUrl(link);
-    set({ source: null, key: null, busy: true, result: null, error: null, keyMessage: null, progress: null, download: { src, done: 0, total: 0 } });
+    set({
+      source: null,
+      key: null,
+      busy: true,
+      result: null,
+      error: null,
+      keyMessage: null,
+      progress: null,
+      download: { src, done: 0, total: 0 },
+    });
     let bytes: Blob;
     try {
       bytes = await downloadApiEnvelope(link, token, {
@@ -197,7 +228,9 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     runId += 1;
     const { result } = get();
     // Cancelling a new key keeps the envelope that was already open; cancelling a first open goes back to start.
-    set(result ? { busy: false, progress: null, download: null } : { busy: false, progress: null, download: null, source: null, key: null });
+    set(
+      result ? { busy: false, progress: null, download: null } : { busy: false, progress: null, download: null, source: null, key: null },
+    );
   },
 
   closeEnvelope() {
@@ -205,8 +238,19 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     running = null;
     runId += 1;
     const hadViewer = get().viewerLoaded;
-    set({ source: null, key: null, busy: false, download: null, progress: null, result: null, error: null,
-      keyMessage: null, viewerLoaded: false, dragging: false, apiLink: null });
+    set({
+      source: null,
+      key: null,
+      busy: false,
+      download: null,
+      progress: null,
+      result: null,
+      error: null,
+      keyMessage: null,
+      viewerLoaded: false,
+      dragging: false,
+      apiLink: null,
+    });
     // The link (if any) named this envelope: after closing, a reload must not open it again.
     if (globalThis.location?.hash) history.replaceState(history.state, '', location.pathname + location.search);
     if (hadViewer) void purgeViewerCaches();
@@ -276,18 +320,31 @@ async function purgeViewerCaches(): Promise<void> {
  */
 export function senderToTrust(result: OpenResult): RememberedSender | null {
   const origin = result.report.checks.find((c) => c.id === 'origin');
-  const data = origin?.data as { senderId?: string | null; signedBy?: { publicKey: string; fingerprint: string } | null; kind?: string } | undefined;
+  const data = origin?.data as
+    { senderId?: string | null; signedBy?: { publicKey: string; fingerprint: string } | null; kind?: string } | undefined;
   if (!data?.senderId || !data.signedBy || data.kind === 'key-mismatch') return null;
   const known = useOpener.getState().trustedSenders.some((s) => s.senderId === data.senderId && s.publicKey === data.signedBy!.publicKey);
   if (known) return null;
-  return { senderId: data.senderId, senderName: result.envelope.manifest.sender?.name ?? null, publicKey: data.signedBy.publicKey, fingerprint: data.signedBy.fingerprint, addedAt: new Date().toISOString() };
+  return {
+    senderId: data.senderId,
+    senderName: result.envelope.manifest.sender?.name ?? null,
+    publicKey: data.signedBy.publicKey,
+    fingerprint: data.signedBy.fingerprint,
+    addedAt: new Date().toISOString(),
+  };
 }
 
 /** Bytes in a base64 or base64url key, or -1 when it is not base64 at all. */
 function publicKeyLength(text: string): number {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return -1;
   try {
-    return atob(text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '').padEnd(Math.ceil(text.replace(/=+$/, '').length / 4) * 4, '=')).length;
+    return atob(
+      text
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .replace(/=+$/, '')
+        .padEnd(Math.ceil(text.replace(/=+$/, '').length / 4) * 4, '='),
+    ).length;
   } catch {
     return -1;
   }

@@ -25,7 +25,15 @@ const isKey = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9
 function valid(v: unknown): v is RememberedSender {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r.senderId === 'string' && r.senderId.length > 0 && r.senderId.length < 1024 && isKey(r.publicKey) && typeof r.fingerprint === 'string' && typeof r.addedAt === 'string' && (r.senderName === undefined || r.senderName === null || typeof r.senderName === 'string');
+  return (
+    typeof r.senderId === 'string' &&
+    r.senderId.length > 0 &&
+    r.senderId.length < 1024 &&
+    isKey(r.publicKey) &&
+    typeof r.fingerprint === 'string' &&
+    typeof r.addedAt === 'string' &&
+    (r.senderName === undefined || r.senderName === null || typeof r.senderName === 'string')
+  );
 }
 
 export function loadTrustedSenders(): RememberedSender[] {

@@ -83,9 +83,13 @@ export function SeriesBrowser(props: {
                     what is on screen ("CT", the description) and a screen reader hears "Series 2: CT, ...". */}
                 <span className="jv-visually-hidden">Series {series.seriesNumber ?? i + 1}: </span>
                 <span className="jv-series-text">
-                  <span className="jv-series-modality"><Shown text={series.modality ?? '—'} /></span>
+                  <span className="jv-series-modality">
+                    <Shown text={series.modality ?? '—'} />
+                  </span>
                   <span className="jv-visually-hidden">, </span>
-                  <span className="jv-series-desc"><Shown text={series.description ?? '(no description)'} /></span>
+                  <span className="jv-series-desc">
+                    <Shown text={series.description ?? '(no description)'} />
+                  </span>
                   <span className="jv-visually-hidden">, </span>
                   <span className="jv-series-count">
                     {count} image{count === 1 ? '' : 's'}

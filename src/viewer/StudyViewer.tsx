@@ -155,7 +155,13 @@ export default function StudyViewer({ studies, readFile, patientLabel }: StudyVi
     if (p) onViewport((vp) => applyPreset(vp, p));
   };
   const statusText =
-    status.kind === 'rendered' ? 'rendered' : status.kind === 'loading' ? 'loading' : status.kind === 'empty' ? 'no images' : status.message;
+    status.kind === 'rendered'
+      ? 'rendered'
+      : status.kind === 'loading'
+        ? 'loading'
+        : status.kind === 'empty'
+          ? 'no images'
+          : status.message;
   const seriesName = [entry?.series.modality, entry?.series.description].filter(Boolean).join(' ');
   const viewportLabel = `Image viewport: ${escapeBidi(seriesName) || 'no series'}`;
 

@@ -44,7 +44,12 @@ export function TagInspector(props: { path: string | null; readFile: ReadPayload
       </header>
       <label className="jv-tags-search">
         Search tags
-        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="tag or name, e.g. 0010,0010 or Patient" />
+        <input
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="tag or name, e.g. 0010,0010 or Patient"
+        />
       </label>
       {error && <p role="alert">{error}</p>}
       {!rows && !error && <p>Reading tags…</p>}

@@ -48,19 +48,17 @@ function Harness() {
     <>
       <header style={{ padding: '0.4rem', display: 'flex', gap: '1rem', alignItems: 'center' }}>
         <label>
-          DICOM files{' '}
-          <input type="file" multiple aria-label="DICOM files" onChange={(e) => void onChoose(e.target.files)} />
+          DICOM files <input type="file" multiple aria-label="DICOM files" onChange={(e) => void onChoose(e.target.files)} />
         </label>
         {index && (
           <span data-testid="harness-summary">
-            {index.studies.length} studies, {index.studies.reduce((n, s) => n + s.series.length, 0)} series, {index.nonDicom.length} not DICOM
+            {index.studies.length} studies, {index.studies.reduce((n, s) => n + s.series.length, 0)} series, {index.nonDicom.length} not
+            DICOM
           </span>
         )}
         {error && <span role="alert">{error}</span>}
       </header>
-      <main style={{ flex: 1, minHeight: 0 }}>
-        {index && <StudyViewer key={generation} studies={index.studies} readFile={readFile} />}
-      </main>
+      <main style={{ flex: 1, minHeight: 0 }}>{index && <StudyViewer key={generation} studies={index.studies} readFile={readFile} />}</main>
     </>
   );
 }

@@ -26,7 +26,11 @@ export type WorkerResponse =
 export async function toWireSource(source: EnvelopeSource): Promise<WireSource> {
   if (source.kind !== 'files') return source;
   const files = await Promise.all(
-    source.files.map(async (f: EntryFile) => ({ path: f.path, origin: f.origin, blob: f.blob ?? new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]) })),
+    source.files.map(async (f: EntryFile) => ({
+      path: f.path,
+      origin: f.origin,
+      blob: f.blob ?? new Blob([(await f.bytes()) as Uint8Array<ArrayBuffer>]),
+    })),
   );
   return { kind: 'files', files, ...(source.name !== undefined ? { name: source.name } : {}) };
 }
@@ -36,7 +40,13 @@ export function fromWireSource(w: WireSource): EnvelopeSource {
   return {
     kind: 'files',
     ...(w.name !== undefined ? { name: w.name } : {}),
-    files: w.files.map(({ path, origin, blob }) => ({ path, origin, size: blob.size, blob, bytes: async () => new Uint8Array(await blob.arrayBuffer()) })),
+    files: w.files.map(({ path, origin, blob }) => ({
+      path,
+      origin,
+      size: blob.size,
+      blob,
+      bytes: async () => new Uint8Array(await blob.arrayBuffer()),
+    })),
   };
 }
 

@@ -11,7 +11,11 @@ const post = (m: WorkerResponse) => (self as unknown as Worker).postMessage(m);
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const { source, options } = ev.data;
   try {
-    const result = await openEnvelope(fromWireSource(source), { ...options, hasher, onProgress: throttled((progress) => post({ type: 'progress', progress })) });
+    const result = await openEnvelope(fromWireSource(source), {
+      ...options,
+      hasher,
+      onProgress: throttled((progress) => post({ type: 'progress', progress })),
+    });
     const { result: wire, transfer } = await toWireResult(result);
     (self as unknown as Worker).postMessage({ type: 'done', result: wire } satisfies WorkerResponse, transfer);
   } catch (e) {

@@ -14,7 +14,9 @@ export async function workerStreamHash(): Promise<StreamHash> {
   let failure: Error | null = null;
   // Lent chunks come back in the order they were sent.
   const lent: { resolve: (chunk: Uint8Array) => void; reject: (e: Error) => void }[] = [];
-  worker.onmessage = (ev: MessageEvent<{ type: 'ack'; bytes: number } | { type: 'back'; chunk: Uint8Array } | { type: 'digest'; hex: string }>) => {
+  worker.onmessage = (
+    ev: MessageEvent<{ type: 'ack'; bytes: number } | { type: 'back'; chunk: Uint8Array } | { type: 'digest'; hex: string }>,
+  ) => {
     if (ev.data.type === 'back') lent.shift()?.resolve(ev.data.chunk);
     else if (ev.data.type === 'ack') {
       queued -= ev.data.bytes;

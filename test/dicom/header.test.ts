@@ -18,7 +18,7 @@ describe('parseDicomHeader with awkward input', () => {
       expect(r.ok ? 'ok' : `${r.kind}: ${r.reason}`).toMatch(new RegExp(`^truncated: DICOM header truncated at byte ${cut}`));
     }
     let seed = 1;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let n = 0; n < 200; n++) {
       const junk = Uint8Array.from({ length: 8 + Math.floor(rand() * 600) }, () => Math.floor(rand() * 256));
       if (n % 2 === 0) junk.set([0x08, 0x00, 0x05, 0x00], 0); // looks like a bare dataset start

@@ -10,7 +10,7 @@ import { parseDicomHeader } from '../../src/dicom/header.ts';
 import { CancelledError } from '../../src/common/abort.ts';
 import type { PayloadFile } from '../../src/common/files.ts';
 import type { DicomIndex, DicomSeries } from '../../src/dicom/types.ts';
-import { hasShared, sharedPath, describeWithShared } from '../shared.ts';
+import { sharedPath, describeWithShared } from '../shared.ts';
 
 const dicomParser: typeof dicomParserModule =
   (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
@@ -20,7 +20,11 @@ function payload(files: { path: string; bytes: Uint8Array }[]): PayloadFile[] {
 }
 
 function fromDisk(root: string, paths: string[]): PayloadFile[] {
-  return paths.map((p) => ({ path: p, size: statSync(join(root, p)).size, bytes: async () => new Uint8Array(readFileSync(join(root, p))) }));
+  return paths.map((p) => ({
+    path: p,
+    size: statSync(join(root, p)).size,
+    bytes: async () => new Uint8Array(readFileSync(join(root, p))),
+  }));
 }
 
 function walk(dir: string): string[] {
@@ -171,7 +175,9 @@ describe('indexDicom with awkward input', () => {
 
   it('puts files without UIDs in an unknown study, and falls back to InstanceNumber, then file order', async () => {
     const noUids = [3, 1, 2].map((n) => tinyImage(`1.2.9.${n}`, [el(0x00200013, 'IS', n)]));
-    const noNumbers = ['b', 'a'].map((s, i) => tinyImage(`1.2.8.${i}`, [el(0x0020000d, 'UI', '1.2.8'), el(0x0020000e, 'UI', '1.2.8.1'), el(0x0008103e, 'LO', s)]));
+    const noNumbers = ['b', 'a'].map((s, i) =>
+      tinyImage(`1.2.8.${i}`, [el(0x0020000d, 'UI', '1.2.8'), el(0x0020000e, 'UI', '1.2.8.1'), el(0x0008103e, 'LO', s)]),
+    );
     const index = await indexDicom(
       payload([
         ...noUids.map((bytes, i) => ({ path: `u${i}.dcm`, bytes })),
@@ -192,21 +198,42 @@ describe('indexDicom with awkward input', () => {
 
   it('falls back to InstanceNumber when orientations differ, and warns about short pixel data', async () => {
     const common = [el(0x0020000d, 'UI', '1.2.7'), el(0x0020000e, 'UI', '1.2.7.1')];
-    const a = tinyImage('1.2.7.10', [...common, el(0x00200013, 'IS', 2), el(0x00200032, 'DS', [0, 0, 0]), el(0x00200037, 'DS', [1, 0, 0, 0, 1, 0])]);
-    const b = tinyImage('1.2.7.11', [...common, el(0x00200013, 'IS', 1), el(0x00200032, 'DS', [0, 0, 5]), el(0x00200037, 'DS', [0, 1, 0, 0, 0, -1])], 4);
-    const index = await indexDicom(payload([{ path: 'a.dcm', bytes: a }, { path: 'b.dcm', bytes: b }]));
+    const a = tinyImage('1.2.7.10', [
+      ...common,
+      el(0x00200013, 'IS', 2),
+      el(0x00200032, 'DS', [0, 0, 0]),
+      el(0x00200037, 'DS', [1, 0, 0, 0, 1, 0]),
+    ]);
+    const b = tinyImage(
+      '1.2.7.11',
+      [...common, el(0x00200013, 'IS', 1), el(0x00200032, 'DS', [0, 0, 5]), el(0x00200037, 'DS', [0, 1, 0, 0, 0, -1])],
+      4,
+    );
+    const index = await indexDicom(
+      payload([
+        { path: 'a.dcm', bytes: a },
+        { path: 'b.dcm', bytes: b },
+      ]),
+    );
     const s = index.studies[0]!.series[0]!;
     expect(s.orderedBy).toBe('instance-number');
     expect(s.instances.map((i) => i.path)).toEqual(['b.dcm', 'a.dcm']);
     expect(s.instances.every((i) => i.normalPosition === null)).toBe(true);
     expect(index.problems).toEqual([
-      expect.objectContaining({ severity: 'warning', file: 'payload/b.dcm', message: expect.stringMatching(/Pixel Data holds 4 bytes .* imply 8/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'payload/b.dcm',
+        message: expect.stringMatching(/Pixel Data holds 4 bytes .* imply 8/),
+      }),
     ]);
   });
 
   it('stops when the signal is aborted', async () => {
     const ctrl = new AbortController();
-    const files = payload([{ path: 'x.dcm', bytes: tinyImage('1.2.6.1', []) }, { path: 'y.dcm', bytes: tinyImage('1.2.6.2', []) }]);
+    const files = payload([
+      { path: 'x.dcm', bytes: tinyImage('1.2.6.1', []) },
+      { path: 'y.dcm', bytes: tinyImage('1.2.6.2', []) },
+    ]);
     const run = indexDicom(files, { signal: ctrl.signal, onProgress: () => ctrl.abort() });
     await expect(run).rejects.toBeInstanceOf(CancelledError);
   });
@@ -238,25 +265,28 @@ describeWithShared(['dicom', 'real'], 'indexDicom on ../shared/dicom/real', () =
   let index: DicomIndex;
   beforeAll(async () => {
     const root = sharedPath('dicom', 'real');
-    const names = readdirSync(root).filter((n) => n !== 'README.md').sort();
+    const names = readdirSync(root)
+      .filter((n) => n !== 'README.md')
+      .sort();
     index = await indexDicom(fromDisk(root, names));
   });
 
   it('reads all 18 files with the modality, transfer syntax, frames and size from the README', () => {
     expect(index.nonDicom).toEqual([]);
     const seen = new Map<string, { modality: string | null; instance: DicomSeries['instances'][number] }>();
-    for (const st of index.studies) for (const s of st.series) for (const i of s.instances) seen.set(i.path, { modality: s.modality, instance: i });
+    for (const st of index.studies)
+      for (const s of st.series) for (const i of s.instances) seen.set(i.path, { modality: s.modality, instance: i });
     expect([...seen.keys()].sort()).toEqual(Object.keys(REAL).sort());
     for (const [name, [modality, ts, frames, rows, cols]] of Object.entries(REAL)) {
       const got = seen.get(name)!;
-      expect([name, got.modality, got.instance.transferSyntaxUid, got.instance.frameCount, got.instance.rows, got.instance.columns]).toEqual([
+      expect([
         name,
-        modality,
-        ts,
-        frames,
-        rows,
-        cols,
-      ]);
+        got.modality,
+        got.instance.transferSyntaxUid,
+        got.instance.frameCount,
+        got.instance.rows,
+        got.instance.columns,
+      ]).toEqual([name, modality, ts, frames, rows, cols]);
     }
   });
 
@@ -280,7 +310,11 @@ describeWithShared(['dicom', 'real'], 'indexDicom on ../shared/dicom/real', () =
     expect(withPaths(['US1_UNCR.dcm', 'US1_J2KI.dcm'])?.instances).toHaveLength(2);
     const be = all.flatMap((s) => s.instances).find((i) => i.path === 'MR_small_bigendian.dcm')!;
     const le = all.flatMap((s) => s.instances).find((i) => i.path === 'MR_small.dcm')!;
-    expect([be.bitsAllocated, be.pixelRepresentation, be.imagePositionPatient]).toEqual([le.bitsAllocated, le.pixelRepresentation, le.imagePositionPatient]);
+    expect([be.bitsAllocated, be.pixelRepresentation, be.imagePositionPatient]).toEqual([
+      le.bitsAllocated,
+      le.pixelRepresentation,
+      le.imagePositionPatient,
+    ]);
     const dfl = index.studies.find((st) => st.series.some((s) => s.instances.some((i) => i.path === 'image_dfl.dcm')))!;
     expect(dfl.patient.name).toBe('^^^^');
   });
@@ -293,7 +327,9 @@ describeWithShared([JMIX_JS], 'indexDicom on the jmix-js sample DICOMs', () => {
     const base = sharedPath(JMIX_JS);
     const envelope = readdirSync(base).find((n) => statSync(join(base, n)).isDirectory())!;
     const root = join(base, envelope, 'payload');
-    const paths = walk(join(root, 'dicom')).map((p) => relative(root, p)).sort();
+    const paths = walk(join(root, 'dicom'))
+      .map((p) => relative(root, p))
+      .sort();
     expect(paths).toHaveLength(15);
     const index = await indexDicom(fromDisk(root, paths));
     expect(index.studies).toHaveLength(1);
@@ -310,16 +346,25 @@ describeWithShared([JMIX_JS], 'indexDicom on the jmix-js sample DICOMs', () => {
   });
 });
 
-
 describe('indexDicom on Blob-held files (header read from a prefix)', () => {
   it('builds the same model as from whole files, short pixel data included', async () => {
     const study = syntheticStudy({ seed: 3, ctSlices: 4, ctSize: 256, mrSlices: 2, mrSize: 64, usFrames: 3 });
     // One CT file cut short inside its pixel data: the prefix path must still see it is short.
     const files = study.files.map((f, i) => ({ path: f.path, bytes: i === 0 ? f.bytes.subarray(0, f.bytes.length - 1000) : f.bytes }));
     const whole = await indexDicom(payload(files));
-    const blobs = await indexDicom(files.map((f) => ({ path: f.path, size: f.bytes.length, blob: new Blob([f.bytes as Uint8Array<ArrayBuffer>]), bytes: async () => f.bytes })));
+    const blobs = await indexDicom(
+      files.map((f) => ({
+        path: f.path,
+        size: f.bytes.length,
+        blob: new Blob([f.bytes as Uint8Array<ArrayBuffer>]),
+        bytes: async () => f.bytes,
+      })),
+    );
     const shape = (d: DicomIndex) => ({
-      studies: d.studies.map((s) => ({ uid: s.studyUid, series: s.series.map((se) => ({ uid: se.seriesUid, order: se.orderedBy, frames: se.frames.map((f) => `${f.path}#${f.frame}`) })) })),
+      studies: d.studies.map((s) => ({
+        uid: s.studyUid,
+        series: s.series.map((se) => ({ uid: se.seriesUid, order: se.orderedBy, frames: se.frames.map((f) => `${f.path}#${f.frame}`) })),
+      })),
       problems: d.problems.map((p) => p.message),
     });
     expect(shape(blobs)).toEqual(shape(whole));

@@ -1,6 +1,6 @@
 // Streaming GCM test helpers: one-shot Web Crypto AES-GCM to compare with, a streamed open cut
 // at given places, and the failures expected.
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { bs, concatBytes } from '../../src/jmix/crypto/bytes.ts';
 import { DecryptError } from '../../src/jmix/crypto/payload-cipher.ts';
 import { createGcmDecryptor, type GhashEngine } from '../../src/jmix/crypto/stream-gcm.ts';
@@ -26,7 +26,14 @@ export async function openOneShot(key: Uint8Array, iv: Uint8Array, ciphertext: U
 }
 
 /** Streams `ciphertext` cut at `cuts` (or every `chunk` bytes); returns the plaintext only if finish() passed. */
-export async function streamOpen(key: Uint8Array | CryptoKey, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, chunk: number | number[], ghash: GhashEngine = 'webcrypto'): Promise<Uint8Array> {
+export async function streamOpen(
+  key: Uint8Array | CryptoKey,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  chunk: number | number[],
+  ghash: GhashEngine = 'webcrypto',
+): Promise<Uint8Array> {
   const dec = createGcmDecryptor(key, iv, tag, { ghash });
   const parts: Uint8Array[] = [];
   const sizes = typeof chunk === 'number' ? null : chunk;

@@ -11,7 +11,9 @@ export const root = spec.rootName;
 export const files = rooted(spec);
 export const dicomPath = `${root}/payload/dicom/ct/IM0001.dcm`;
 /** A jmix-php payload (files relative to payload/), to build hostile payload tars from. */
-export const php = (await packBase('jmix-php')).files.filter((f) => f.path.startsWith('payload/')).map((f) => ({ path: f.path.slice('payload/'.length), bytes: f.bytes }));
+export const php = (await packBase('jmix-php')).files
+  .filter((f) => f.path.startsWith('payload/'))
+  .map((f) => ({ path: f.path.slice('payload/'.length), bytes: f.bytes }));
 export const genuinePayload = new Set(spec.files.filter((f) => f.path.startsWith('payload/')).map((f) => f.path.slice('payload/'.length)));
 
 export const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
@@ -37,9 +39,17 @@ export const zipReaders = [
 /** openEnvelope on a zip, in memory and through the lazy Blob path. */
 export const zipOpeners = [
   ['in memory', (zip: Uint8Array, o: OpenOptions = {}) => openEnvelope({ kind: 'bytes', bytes: zip, name: 't.zip' }, { now: NOW, ...o })],
-  ['lazy Blob', (zip: Uint8Array, o: OpenOptions = {}) => openEnvelope({ kind: 'blob', blob: blobOf(zip), name: 't.zip' }, { now: NOW, streamAbove: { zip: 0 }, ...o })],
+  [
+    'lazy Blob',
+    (zip: Uint8Array, o: OpenOptions = {}) =>
+      openEnvelope({ kind: 'blob', blob: blobOf(zip), name: 't.zip' }, { now: NOW, streamAbove: { zip: 0 }, ...o }),
+  ],
 ] as const;
 
 export const open = (source: EnvelopeSource, o: OpenOptions = {}) => openEnvelope(source, { now: NOW, ...o });
 export const tarSource = (bytes: Uint8Array, name = 't.tar'): EnvelopeSource => ({ kind: 'bytes', bytes, name });
-export const folderSource = (list: HostileFile[]): EnvelopeSource => ({ kind: 'files', name: root, files: list.map((f) => ({ path: f.path, size: f.bytes.length, origin: 'folder', bytes: async () => f.bytes })) });
+export const folderSource = (list: HostileFile[]): EnvelopeSource => ({
+  kind: 'files',
+  name: root,
+  files: list.map((f) => ({ path: f.path, size: f.bytes.length, origin: 'folder', bytes: async () => f.bytes })),
+});

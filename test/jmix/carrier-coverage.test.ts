@@ -11,7 +11,7 @@ import { writeZip } from '../../src/jmix/archive/zip-write.ts';
 import { EnvelopeError, openEnvelope } from '../../src/jmix/index.ts';
 import { readSource } from '../../src/jmix/sources.ts';
 import type { EnvelopeSource } from '../../src/jmix/types.ts';
-import { NOW, spec, root, files, genuinePayload, concat, blobOf, open, folderSource } from '../helpers/one-reading.ts';
+import { NOW, spec, root, files, genuinePayload, concat, blobOf, folderSource } from '../helpers/one-reading.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The coverage property: whatever hostile entries are injected into a genuine envelope's carrier,
@@ -49,13 +49,22 @@ function injected(inj: Injection, env: { rootName: string }, seed: number): Entr
     case 'backslash-twin':
       return [{ name: target.replace(/\//g, '\\'), data: bytes }];
     case 'nfd-twin':
-      return [{ name: `${r}/payload/files/caf\u00e9.txt`, data: bytes }, { name: `${r}/payload/files/cafe\u0301.txt`, data: bytes }];
+      return [
+        { name: `${r}/payload/files/caf\u00e9.txt`, data: bytes },
+        { name: `${r}/payload/files/cafe\u0301.txt`, data: bytes },
+      ];
     case 'junk':
-      return [{ name: `${r}/payload/.DS_Store`, data: bytes }, { name: `${r}/payload/dicom/._IM0001.dcm`, data: bytes }];
+      return [
+        { name: `${r}/payload/.DS_Store`, data: bytes },
+        { name: `${r}/payload/dicom/._IM0001.dcm`, data: bytes },
+      ];
     case 'extra-file':
       return [{ name: `${r}/payload/dicom/ct/IM9999.dcm`, data: bytes }];
     case 'outside':
-      return [{ name: `${r}/notes.txt`, data: bytes }, { name: 'elsewhere/x.txt', data: bytes }];
+      return [
+        { name: `${r}/notes.txt`, data: bytes },
+        { name: 'elsewhere/x.txt', data: bytes },
+      ];
     case 'dir-with-data':
       return [{ name: `${r}/payload/dicom/`, data: bytes, folder: true }];
     case 'trailing-slash':
@@ -71,21 +80,39 @@ function carrierOf(carrier: Carrier, entries: Entry[], trick: Trick): EnvelopeSo
   if (carrier === 'zip' || carrier === 'zip-lazy') {
     let zip = craftZip(entries.map((e) => ({ name: e.name, data: e.data, method: e.folder ? 0 : 8 }))).bytes;
     if (trick === 'second-eocd') zip = concat(zip, zip.slice(-22));
-    if (trick === 'local-mismatch') zip = patchLocalHeader(zip, entries.find((e) => !e.folder)!.name, (h) => h.setUint32(14, h.getUint32(14, true) ^ 1, true));
+    if (trick === 'local-mismatch')
+      zip = patchLocalHeader(zip, entries.find((e) => !e.folder)!.name, (h) => h.setUint32(14, h.getUint32(14, true) ^ 1, true));
     return carrier === 'zip' ? { kind: 'bytes', bytes: zip, name: 'p.zip' } : { kind: 'blob', blob: blobOf(zip), name: 'p.zip' };
   }
   if (entries.some((e) => e.name.length > 100)) return null;
   let tar = craftTar(entries.map((e) => ({ header: { name: e.name, data: e.data, ...(e.folder ? { typeflag: '5' } : {}) } }))).bytes;
   if (trick === 'tar-appended') tar = concat(tar, craftTar([{ file: { path: entries[0]!.name, bytes: text('appended') } }]).bytes);
-  const bytes = carrier === 'tar.gz' ? (trick === 'gzip-member' ? concat(gzipSync(tar), gzipSync(text('second member'))) : gzipSync(tar)) : tar;
+  const bytes =
+    carrier === 'tar.gz' ? (trick === 'gzip-member' ? concat(gzipSync(tar), gzipSync(text('second member'))) : gzipSync(tar)) : tar;
   return { kind: 'bytes', bytes, name: carrier === 'tar.gz' ? 'p.tar.gz' : 'p.tar' };
 }
 
 describe('property: no injected entry is shown as covered', () => {
   const injection: fc.Arbitrary<Injection> = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('payload/dicom', 'payload/dicom/ct', 'payload/files', 'payload/dicom/mr', 'payload').map((folder) => ({ kind: 'file-as-folder' as const, folder })) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('case-twin' as const, 'duplicate' as const, 'backslash-twin' as const), target: fc.nat(50) }) },
-    { weight: 2, arbitrary: fc.constantFrom('nfd-twin', 'junk', 'extra-file', 'outside', 'dir-with-data', 'trailing-slash').map((kind) => ({ kind }) as Injection) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .constantFrom('payload/dicom', 'payload/dicom/ct', 'payload/files', 'payload/dicom/mr', 'payload')
+        .map((folder) => ({ kind: 'file-as-folder' as const, folder })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('case-twin' as const, 'duplicate' as const, 'backslash-twin' as const),
+        target: fc.nat(50),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom('nfd-twin', 'junk', 'extra-file', 'outside', 'dir-with-data', 'trailing-slash')
+        .map((kind) => ({ kind }) as Injection),
+    },
   );
   const scenario = fc.record({
     encrypted: fc.boolean(),
@@ -104,7 +131,11 @@ describe('property: no injected entry is shown as covered', () => {
         if (!source) return;
         let result;
         try {
-          result = await openEnvelope(source, { now: NOW, streamAbove: { zip: 0 }, ...(encrypted ? { key: HOSTILE_KEYS.recipientPrivate } : {}) });
+          result = await openEnvelope(source, {
+            now: NOW,
+            streamAbove: { zip: 0 },
+            ...(encrypted ? { key: HOSTILE_KEYS.recipientPrivate } : {}),
+          });
         } catch (e) {
           if (e instanceof EnvelopeError) return;
           throw e;
@@ -121,10 +152,42 @@ describe('property: no injected entry is shown as covered', () => {
 // A reading check on the whole carrier layer for a plain genuine envelope: nothing here refuses it.
 describe('genuine envelopes still open in every carrier', () => {
   it.each([
-    ['zip (writeZip)', () => readSource({ kind: 'bytes', bytes: writeZip(files.map((f) => ({ name: f.path, data: f.bytes }))), name: 'g.zip' })],
-    ['zip lazy', () => readSource({ kind: 'blob', blob: blobOf(writeZip(files.map((f) => ({ name: f.path, data: f.bytes })))), name: 'g.zip' }, undefined, 0)],
-    ['tar (ustar with folders)', () => readSource({ kind: 'bytes', bytes: writeTar([{ name: root, type: 'directory' }, ...files.map((f) => ({ name: f.path, data: f.bytes }))], 'ustar'), name: 'g.tar' })],
-    ['tar.gz (GNU)', () => readSource({ kind: 'bytes', bytes: gzipSync(writeTar(files.map((f) => ({ name: f.path, data: f.bytes })), 'gnu')), name: 'g.tar.gz' })],
+    [
+      'zip (writeZip)',
+      () => readSource({ kind: 'bytes', bytes: writeZip(files.map((f) => ({ name: f.path, data: f.bytes }))), name: 'g.zip' }),
+    ],
+    [
+      'zip lazy',
+      () =>
+        readSource(
+          { kind: 'blob', blob: blobOf(writeZip(files.map((f) => ({ name: f.path, data: f.bytes })))), name: 'g.zip' },
+          undefined,
+          0,
+        ),
+    ],
+    [
+      'tar (ustar with folders)',
+      () =>
+        readSource({
+          kind: 'bytes',
+          bytes: writeTar([{ name: root, type: 'directory' }, ...files.map((f) => ({ name: f.path, data: f.bytes }))], 'ustar'),
+          name: 'g.tar',
+        }),
+    ],
+    [
+      'tar.gz (GNU)',
+      () =>
+        readSource({
+          kind: 'bytes',
+          bytes: gzipSync(
+            writeTar(
+              files.map((f) => ({ name: f.path, data: f.bytes })),
+              'gnu',
+            ),
+          ),
+          name: 'g.tar.gz',
+        }),
+    ],
   ] as const)('%s', async (_how, read) => {
     const r = await read();
     expect(r.problems).toEqual([]);

@@ -10,7 +10,9 @@ describe('locateEnvelope', () => {
   const files = (paths: string[]) => filesFromMap(Object.fromEntries(paths.map((p) => [p, enc.encode(p)])), 'folder');
 
   it('uses the shallowest manifest.json; deeper ones stay as payload files', () => {
-    const located = locateEnvelope(files(['x.JMIX/manifest.json', 'x.JMIX/payload/files/manifest.json', 'x.JMIX/audit.json', 'other/deeper/manifest.json']));
+    const located = locateEnvelope(
+      files(['x.JMIX/manifest.json', 'x.JMIX/payload/files/manifest.json', 'x.JMIX/audit.json', 'other/deeper/manifest.json']),
+    );
     expect(located.root).toBe('x.JMIX');
     expect([...located.files.keys()].sort()).toEqual(['audit.json', 'manifest.json', 'payload/files/manifest.json']);
     expect(located.ignored).toEqual(['other/deeper/manifest.json']);
@@ -34,11 +36,28 @@ describe('locateEnvelope', () => {
 
   it('ignores junk (and a manifest under __MACOSX), warning when junk sits in payload/', () => {
     const located = locateEnvelope(
-      files(['__MACOSX/e.JMIX/manifest.json', '__MACOSX/e.JMIX/._manifest.json', 'e.JMIX/manifest.json', 'e.JMIX/.DS_Store', 'e.JMIX/payload/.DS_Store', 'e.JMIX/payload/dicom/Thumbs.db', 'e.JMIX/payload/dicom/a.dcm', 'e.JMIX/README.md', 'e.JMIX/payload/README.md']),
+      files([
+        '__MACOSX/e.JMIX/manifest.json',
+        '__MACOSX/e.JMIX/._manifest.json',
+        'e.JMIX/manifest.json',
+        'e.JMIX/.DS_Store',
+        'e.JMIX/payload/.DS_Store',
+        'e.JMIX/payload/dicom/Thumbs.db',
+        'e.JMIX/payload/dicom/a.dcm',
+        'e.JMIX/README.md',
+        'e.JMIX/payload/README.md',
+      ]),
     );
     expect(located.root).toBe('e.JMIX');
     expect([...located.files.keys()].sort()).toEqual(['manifest.json', 'payload/README.md', 'payload/dicom/a.dcm']);
-    expect(located.ignored.sort()).toEqual(['__MACOSX/e.JMIX/._manifest.json', '__MACOSX/e.JMIX/manifest.json', 'e.JMIX/.DS_Store', 'e.JMIX/README.md', 'e.JMIX/payload/.DS_Store', 'e.JMIX/payload/dicom/Thumbs.db']);
+    expect(located.ignored.sort()).toEqual([
+      '__MACOSX/e.JMIX/._manifest.json',
+      '__MACOSX/e.JMIX/manifest.json',
+      'e.JMIX/.DS_Store',
+      'e.JMIX/README.md',
+      'e.JMIX/payload/.DS_Store',
+      'e.JMIX/payload/dicom/Thumbs.db',
+    ]);
     expect(located.problems.map((p) => [p.severity, p.file])).toEqual([
       ['warning', 'e.JMIX/payload/.DS_Store'],
       ['warning', 'e.JMIX/payload/dicom/Thumbs.db'],

@@ -32,7 +32,14 @@ describe('normaliseEntryPath', () => {
   });
 
   it('recognises OS junk', () => {
-    for (const junk of ['__MACOSX/x/._a', '.DS_Store', 'payload/.DS_Store', 'payload/Thumbs.db', 'desktop.ini', 'payload/dicom/._CT.1.dcm']) {
+    for (const junk of [
+      '__MACOSX/x/._a',
+      '.DS_Store',
+      'payload/.DS_Store',
+      'payload/Thumbs.db',
+      'desktop.ini',
+      'payload/dicom/._CT.1.dcm',
+    ]) {
       expect(isIgnoredJunk(junk), junk).toBe(true);
     }
     for (const ok of ['payload/dicom/CT.1.dcm', 'manifest.json', 'MACOSX/a', 'payload/.hidden']) expect(isIgnoredJunk(ok), ok).toBe(false);

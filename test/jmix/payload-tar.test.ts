@@ -58,19 +58,31 @@ describe('payloadFilesFromTar on the three producer layouts', () => {
   });
 
   it('jmix-php: files only', () => {
-    const tar = writeTar(Object.entries(payload).map(([n, d]) => ({ name: n, data: d })), 'php');
+    const tar = writeTar(
+      Object.entries(payload).map(([n, d]) => ({ name: n, data: d })),
+      'php',
+    );
     const r = payloadFilesFromTar(tar, 'payload.encrypted');
     expect(r.layout).toBe('files-only');
     expect(Object.fromEntries(r.files)).toEqual(payload);
   });
 
   it('keeps a payload/ prefix unless every file has it', () => {
-    const tar = writeTar([{ name: 'payload/a.txt', data: enc.encode('a') }, { name: 'b.txt', data: enc.encode('b') }], 'php');
+    const tar = writeTar(
+      [
+        { name: 'payload/a.txt', data: enc.encode('a') },
+        { name: 'b.txt', data: enc.encode('b') },
+      ],
+      'php',
+    );
     expect([...payloadFilesFromTar(tar, 'p').files.keys()]).toEqual(['payload/a.txt', 'b.txt']);
   });
 
   it('gunzips a gzipped payload tar first', () => {
-    const tar = writeTar(Object.entries(payload).map(([n, d]) => ({ name: n, data: d })), 'php');
+    const tar = writeTar(
+      Object.entries(payload).map(([n, d]) => ({ name: n, data: d })),
+      'php',
+    );
     const r = payloadFilesFromTar(gzipSync(tar), 'payload.encrypted');
     expect(Object.fromEntries(r.files)).toEqual(payload);
     expect(r.problems).toEqual([]);
@@ -78,7 +90,13 @@ describe('payloadFilesFromTar on the three producer layouts', () => {
 
   it('refuses entries that escape the payload', () => {
     for (const bad of ['../escape.txt', 'dicom/../../escape.txt', '/etc/passwd']) {
-      const tar = writeTar([{ name: 'metadata.json', data: enc.encode('{}') }, { name: bad, data: enc.encode('x') }], 'ustar');
+      const tar = writeTar(
+        [
+          { name: 'metadata.json', data: enc.encode('{}') },
+          { name: bad, data: enc.encode('x') },
+        ],
+        'ustar',
+      );
       let caught: unknown;
       try {
         payloadFilesFromTar(tar, 'payload.encrypted');
@@ -92,7 +110,13 @@ describe('payloadFilesFromTar on the three producer layouts', () => {
   });
 
   it('reports a duplicate file as an error and keeps the first', () => {
-    const tar = writeTar([{ name: 'a.txt', data: enc.encode('1') }, { name: './a.txt', data: enc.encode('2') }], 'gnu');
+    const tar = writeTar(
+      [
+        { name: 'a.txt', data: enc.encode('1') },
+        { name: './a.txt', data: enc.encode('2') },
+      ],
+      'gnu',
+    );
     const r = payloadFilesFromTar(tar, 'p');
     expect(dec.decode(r.files.get('a.txt'))).toBe('1');
     expect(r.problems.some((p) => p.severity === 'error' && p.message.includes('"a.txt" appears more than once'))).toBe(true);
@@ -109,7 +133,13 @@ async function decryptPayload(dir: string, keyB64: string, info: string): Promis
   const e = manifest.security.encryption;
   const shared = x25519.getSharedSecret(b64(keyB64), b64(e.ephemeral_public_key));
   const ikm = await crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
-  const key = await crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: enc.encode(info) }, ikm, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
+  const key = await crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: enc.encode(info) },
+    ikm,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['decrypt'],
+  );
   const ciphertext = readFileSync(join(dir, 'payload.encrypted'));
   const sealed = new Uint8Array(ciphertext.length + 16);
   sealed.set(ciphertext);

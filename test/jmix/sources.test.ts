@@ -27,7 +27,7 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
 
 function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
   let last = -1;
-  for (let at = indexOf(haystack, needle); ; ) {
+  for (let at = indexOf(haystack, needle); ;) {
     last = at;
     try {
       at = indexOf(haystack, needle, at + 1);
@@ -63,7 +63,11 @@ describe('zip carriers', () => {
   it('reads a wrapped zip with directory entries (stored and deflated) and finds the root', async () => {
     const root = 'abc.JMIX';
     const files = envelopeFiles(root);
-    const zip = zipSync({ [`${root}/`]: new Uint8Array(0), [`${root}/payload/`]: new Uint8Array(0), ...Object.fromEntries(Object.entries(files).map(([n, d]) => [n, [d, { level: n.endsWith('.json') ? 0 : 9 }]])) } as never);
+    const zip = zipSync({
+      [`${root}/`]: new Uint8Array(0),
+      [`${root}/payload/`]: new Uint8Array(0),
+      ...Object.fromEntries(Object.entries(files).map(([n, d]) => [n, [d, { level: n.endsWith('.json') ? 0 : 9 }]])),
+    } as never);
     const src = await readSource(bytesSource(zip, 'wrapped.zip'));
     expect(src.files.map((f) => f.path).sort()).toEqual(Object.keys(files).sort());
     const located = locateEnvelope(src.files);
@@ -186,7 +190,14 @@ describe('tar carriers', () => {
   });
 
   it('skips symlinks and hard links with a warning, never following them', async () => {
-    const tar = writeTar([{ name: 'manifest.json', data: enc.encode('{}') }, { name: 'payload/link', data: new Uint8Array(0) }, { name: 'payload/hard', data: new Uint8Array(0) }], 'ustar');
+    const tar = writeTar(
+      [
+        { name: 'manifest.json', data: enc.encode('{}') },
+        { name: 'payload/link', data: new Uint8Array(0) },
+        { name: 'payload/hard', data: new Uint8Array(0) },
+      ],
+      'ustar',
+    );
     setType(tar, 512 * 2, '2', '/etc/passwd');
     setType(tar, 512 * 3, '1', 'manifest.json');
     const src = await readSource(bytesSource(tar, 'links.tar'));
@@ -198,29 +209,49 @@ describe('tar carriers', () => {
   });
 
   it('reports duplicate names as an error and keeps the first copy', async () => {
-    const tar = writeTar([{ name: 'manifest.json', data: enc.encode('first') }, { name: './manifest.json', data: enc.encode('second') }], 'gnu');
+    const tar = writeTar(
+      [
+        { name: 'manifest.json', data: enc.encode('first') },
+        { name: './manifest.json', data: enc.encode('second') },
+      ],
+      'gnu',
+    );
     const src = await readSource(bytesSource(tar, 'dup.tar'));
     expect(src.files).toHaveLength(1);
     expect(dec.decode(await src.files[0]!.bytes())).toBe('first');
-    expect(src.problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/"manifest\.json" appears more than once/) })]);
+    expect(src.problems).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/"manifest\.json" appears more than once/) }),
+    ]);
   });
 
   it('refuses unsafe tar names', async () => {
-    const tar = writeTar([{ name: 'manifest.json', data: enc.encode('{}') }, { name: '../../.bashrc', data: enc.encode('x') }], 'ustar');
+    const tar = writeTar(
+      [
+        { name: 'manifest.json', data: enc.encode('{}') },
+        { name: '../../.bashrc', data: enc.encode('x') },
+      ],
+      'ustar',
+    );
     const err = await caught(readSource(bytesSource(tar, 'slip.tar')));
     expect(err.code).toBe('unsafe-path');
     expect(err.message).toMatch(/tar:slip\.tar: entry "\.\.\/\.\.\/\.bashrc" contains a "\.\." segment/);
   });
 
   it(`refuses more than ${MAX_ENTRIES} entries`, async () => {
-    const tar = writeTar(Array.from({ length: MAX_ENTRIES + 1 }, (_, i) => ({ name: `f${i}` })), 'php');
+    const tar = writeTar(
+      Array.from({ length: MAX_ENTRIES + 1 }, (_, i) => ({ name: `f${i}` })),
+      'php',
+    );
     const err = await caught(readSource(bytesSource(tar, 'many.tar')));
     expect(err.code).toBe('limit');
     expect(err.message).toMatch(/more than 50,000 entries \(the limit is 50000\)/);
   });
 
-  it('passes a damaged tar\'s problems through with what could be read', async () => {
-    const tar = writeTar(Object.entries(envelopeFiles('')).map(([name, data]) => ({ name, data })), 'ustar');
+  it("passes a damaged tar's problems through with what could be read", async () => {
+    const tar = writeTar(
+      Object.entries(envelopeFiles('')).map(([name, data]) => ({ name, data })),
+      'ustar',
+    );
     const src = await readSource(bytesSource(tar.subarray(0, tar.length - 1024 - 512), 'cut.tar'));
     expect(src.files.map((f) => f.path)).toContain('manifest.json');
     expect(src.problems.some((p) => p.severity === 'error' && /truncated/.test(p.message))).toBe(true);
@@ -231,7 +262,15 @@ describe('not an archive', () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ['report.pdf', enc.encode('%PDF-1.4\n%âãÏÓ\n1 0 obj'), /starts with %PDF/],
     ['manifest.json', enc.encode('{\n  "id": "x"\n}'), /starts with \{ \(a JSON file/],
-    ['image.dcm', (() => { const b = new Uint8Array(300); b.set(enc.encode('DICM'), 128); return b; })(), /DICM at byte 128 \(a single DICOM file\)/],
+    [
+      'image.dcm',
+      (() => {
+        const b = new Uint8Array(300);
+        b.set(enc.encode('DICM'), 128);
+        return b;
+      })(),
+      /DICM at byte 128 \(a single DICOM file\)/,
+    ],
     ['study.7z', new Uint8Array([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), /7-Zip archive, which is not supported/],
     ['mystery.bin', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), /starts with the bytes 01 02 03 04 05 06 07 08/],
     ['empty.zip', new Uint8Array(0), /is empty \(0 bytes\)/],
@@ -255,7 +294,11 @@ describe('not an archive', () => {
 
 describe('folders (files sources)', () => {
   it('normalises paths and refuses unsafe ones', async () => {
-    const src = await readSource({ kind: 'files', name: 'abc.JMIX', files: filesFromMap({ './abc.JMIX/manifest.json': enc.encode('{}'), 'abc.JMIX\\audit.json': enc.encode('{}') }) });
+    const src = await readSource({
+      kind: 'files',
+      name: 'abc.JMIX',
+      files: filesFromMap({ './abc.JMIX/manifest.json': enc.encode('{}'), 'abc.JMIX\\audit.json': enc.encode('{}') }),
+    });
     expect(src.kind).toBe('folder');
     expect(src.name).toBe('abc.JMIX');
     expect(src.files.map((f) => f.path)).toEqual(['abc.JMIX/manifest.json', 'abc.JMIX/audit.json']);

@@ -18,10 +18,24 @@ const summary = async (r: OpenResult) => ({
   dialect: r.report.dialect,
   checks: r.report.checks.map((c) => [c.id, c.status]),
   recipe: r.report.checks.find((c) => c.id === 'payload-hash')?.data?.recipe ?? null,
-  files: await Promise.all([...r.envelope.payload].sort((a, b) => (a.path < b.path ? -1 : 1)).map(async (f) => [f.path, Buffer.from(await f.bytes()).toString('base64').slice(0, 64), f.size])),
+  files: await Promise.all(
+    [...r.envelope.payload]
+      .sort((a, b) => (a.path < b.path ? -1 : 1))
+      .map(async (f) => [
+        f.path,
+        Buffer.from(await f.bytes())
+          .toString('base64')
+          .slice(0, 64),
+        f.size,
+      ]),
+  ),
   images: r.dicom?.studies.flatMap((s) => s.series).reduce((n, s) => n + s.instances.length, 0) ?? null,
 });
-const blobSource = (zip: Uint8Array, name: string): EnvelopeSource => ({ kind: 'blob', blob: new Blob([zip as Uint8Array<ArrayBuffer>]), name });
+const blobSource = (zip: Uint8Array, name: string): EnvelopeSource => ({
+  kind: 'blob',
+  blob: new Blob([zip as Uint8Array<ArrayBuffer>]),
+  name,
+});
 
 describe.each(DIALECTS)('streamed decryption agrees with one-shot: %s', (dialect) => {
   it('same checks, recipe, files and images', async () => {
@@ -36,7 +50,10 @@ describe.each(DIALECTS)('streamed decryption agrees with one-shot: %s', (dialect
 
   it('a flipped ciphertext byte fails on decrypt and releases nothing', async () => {
     const env = await pack(dialect, { encryptTo: recipient.publicKey, tamper: 'ciphertext-byte' });
-    const r = await openEnvelope(blobSource(toZip(env, 'root'), 't.zip'), { key: bytesToBase64(recipient.privateKey), streamAbove: STREAM });
+    const r = await openEnvelope(blobSource(toZip(env, 'root'), 't.zip'), {
+      key: bytesToBase64(recipient.privateKey),
+      streamAbove: STREAM,
+    });
     expect(r.report.checks.find((c) => c.id === 'decrypt')!.status).toBe('fail');
     expect(r.envelope.payload).toHaveLength(0);
     expect(r.report.verdict).toBe('fail');
@@ -44,7 +61,10 @@ describe.each(DIALECTS)('streamed decryption agrees with one-shot: %s', (dialect
 
   it('a wrong key fails on decrypt with the plain message', async () => {
     const env = await pack(dialect, { encryptTo: recipient.publicKey });
-    const r = await openEnvelope(blobSource(toZip(env, 'root'), 'w.zip'), { key: bytesToBase64(wrongRecipient.privateKey), streamAbove: STREAM });
+    const r = await openEnvelope(blobSource(toZip(env, 'root'), 'w.zip'), {
+      key: bytesToBase64(wrongRecipient.privateKey),
+      streamAbove: STREAM,
+    });
     const check = r.report.checks.find((c) => c.id === 'decrypt')!;
     expect(check.status).toBe('fail');
     expect(check.detail).toMatch(/not the recipient key.*altered or damaged/s);
@@ -53,7 +73,10 @@ describe.each(DIALECTS)('streamed decryption agrees with one-shot: %s', (dialect
 
   it('a payload byte changed before encryption fails on the payload hash', async () => {
     const env = await pack(dialect, { encryptTo: recipient.publicKey, tamper: 'payload-byte' });
-    const r = await openEnvelope(blobSource(toZip(env, 'root'), 'p.zip'), { key: bytesToBase64(recipient.privateKey), streamAbove: STREAM });
+    const r = await openEnvelope(blobSource(toZip(env, 'root'), 'p.zip'), {
+      key: bytesToBase64(recipient.privateKey),
+      streamAbove: STREAM,
+    });
     expect(r.report.checks.find((c) => c.id === 'decrypt')!.status).toBe('pass');
     // js hashes the plaintext files (recipe A) before encrypting; rs and php/spec hash what they
     // encrypt (tar, ciphertext), so there files.json — which lists the changed DICOM for rs and
@@ -93,14 +116,26 @@ describe('streamed decryption with chunks lent to the hash worker', () => {
     },
   };
 
-  const cases = DIALECTS.flatMap((d) => [[d, 'memory'], [d, 'Blob']] as const);
+  const cases = DIALECTS.flatMap(
+    (d) =>
+      [
+        [d, 'memory'],
+        [d, 'Blob'],
+      ] as const,
+  );
   it.each(cases)('%s, decrypted files in %s: same checks, files, hashes and images as one-shot', async (dialect, store) => {
     const env = await pack(dialect, { encryptTo: recipient.publicKey, signWith: signingSeed });
     const zip = toZip(env, 'wrapped');
     const key = bytesToBase64(recipient.privateKey);
     const oneShot = await openEnvelope({ kind: 'bytes', bytes: zip, name: 'e.zip' }, { key });
     given = 0;
-    const streamed = await openEnvelope(blobSource(zip, 'e.zip'), { key, streamAbove: STREAM, streamChunkBytes: 1000, hasher: detachingHasher, streamInMemoryUpTo: store === 'memory' ? 1 << 30 : 0 });
+    const streamed = await openEnvelope(blobSource(zip, 'e.zip'), {
+      key,
+      streamAbove: STREAM,
+      streamChunkBytes: 1000,
+      hasher: detachingHasher,
+      streamInMemoryUpTo: store === 'memory' ? 1 << 30 : 0,
+    });
     expect(streamed.report.checks.find((c) => c.id === 'decrypt')!.data!.streamed).toBe(true);
     expect(streamed.envelope.payload.every((f) => (store === 'Blob' ? f.blob instanceof Blob : f.blob === undefined))).toBe(true);
     expect(await summary(streamed)).toEqual(await summary(oneShot));
@@ -111,7 +146,12 @@ describe('streamed decryption with chunks lent to the hash worker', () => {
 
   it('a payload byte changed before encryption still fails on the files.json check', async () => {
     const env = await pack('jmix-rs', { encryptTo: recipient.publicKey, tamper: 'payload-byte' });
-    const r = await openEnvelope(blobSource(toZip(env, 'root'), 't.zip'), { key: bytesToBase64(recipient.privateKey), streamAbove: STREAM, streamChunkBytes: 1000, hasher: detachingHasher });
+    const r = await openEnvelope(blobSource(toZip(env, 'root'), 't.zip'), {
+      key: bytesToBase64(recipient.privateKey),
+      streamAbove: STREAM,
+      streamChunkBytes: 1000,
+      hasher: detachingHasher,
+    });
     expect(r.report.checks.find((c) => c.id === 'decrypt')!.status).toBe('pass');
     expect(r.report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toContain('files-json');
     expect(r.report.verdict).toBe('fail');

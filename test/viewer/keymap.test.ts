@@ -6,12 +6,32 @@ import { BUILTIN_PRESETS } from '../../src/viewer/viewerModel.ts';
 describe('viewer keymap', () => {
   it('binds every shortcut key to its action, in either case for letters', () => {
     const expected: Record<string, string> = {
-      ArrowUp: 'previousImage', ArrowDown: 'nextImage', PageUp: 'previousPage', PageDown: 'nextPage',
-      Home: 'firstImage', End: 'lastImage', '[': 'previousSeries', ']': 'nextSeries',
-      '1': 'preset', '2': 'preset', '3': 'preset', '4': 'preset', '5': 'preset',
-      i: 'invert', I: 'invert', r: 'rotate', R: 'rotate',
-      h: 'flipHorizontal', H: 'flipHorizontal', v: 'flipVertical', V: 'flipVertical',
-      ' ': 'reset', Escape: 'reset', Delete: 'deleteSelected', Backspace: 'deleteSelected', '?': 'help',
+      ArrowUp: 'previousImage',
+      ArrowDown: 'nextImage',
+      PageUp: 'previousPage',
+      PageDown: 'nextPage',
+      Home: 'firstImage',
+      End: 'lastImage',
+      '[': 'previousSeries',
+      ']': 'nextSeries',
+      '1': 'preset',
+      '2': 'preset',
+      '3': 'preset',
+      '4': 'preset',
+      '5': 'preset',
+      i: 'invert',
+      I: 'invert',
+      r: 'rotate',
+      R: 'rotate',
+      h: 'flipHorizontal',
+      H: 'flipHorizontal',
+      v: 'flipVertical',
+      V: 'flipVertical',
+      ' ': 'reset',
+      Escape: 'reset',
+      Delete: 'deleteSelected',
+      Backspace: 'deleteSelected',
+      '?': 'help',
     };
     for (const [key, action] of Object.entries(expected)) expect(actionForKey(key), key).toBe(action);
     const bound = KEYMAP.flatMap((s) => Object.keys(s.bindings));

@@ -14,10 +14,17 @@ export function isGzip(bytes: Uint8Array): boolean {
 // gives at most ~66 MiB out) before the limits below are checked.
 const CHUNK = 1 << 16;
 
-export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: number = MAX_TOTAL_BYTES): { data: Uint8Array; problems: Problem[] } {
+export function gunzipLimited(
+  bytes: Uint8Array,
+  origin: string,
+  maxBytes: number = MAX_TOTAL_BYTES,
+): { data: Uint8Array; problems: Problem[] } {
   // 10-byte header + 8-byte trailer: anything shorter is cut off (fflate waits for more, silently).
   if (bytes.length < 18) {
-    throw new EnvelopeError('corrupt-archive', `${origin}: the gzip file is only ${bytes.length} bytes, shorter than a gzip header and trailer; it is truncated (an incomplete download?). Download or copy it again.`);
+    throw new EnvelopeError(
+      'corrupt-archive',
+      `${origin}: the gzip file is only ${bytes.length} bytes, shorter than a gzip header and trailer; it is truncated (an incomplete download?). Download or copy it again.`,
+    );
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -27,12 +34,18 @@ export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: numbe
   stream.ondata = (chunk) => {
     total += chunk.length;
     if (total > maxBytes) {
-      throw new EnvelopeError('limit', `${origin} decompresses to more than ${formatBytes(maxBytes)} (${maxBytes} bytes), the most this viewer unpacks; it was not opened.`);
+      throw new EnvelopeError(
+        'limit',
+        `${origin} decompresses to more than ${formatBytes(maxBytes)} (${maxBytes} bytes), the most this viewer unpacks; it was not opened.`,
+      );
     }
     // The zip ratio limit, applied to the gzip stream as a whole: without it a few MiB of .tar.gz
     // could make us hold 4 GiB before the total limit stopped it.
     if (total > COMPRESSION_RATIO_MIN_BYTES && total / Math.max(consumed, 1) > MAX_COMPRESSION_RATIO) {
-      throw new EnvelopeError('limit', `${origin} expands more than ${MAX_COMPRESSION_RATIO}:1 (${formatBytes(consumed)} compressed had already produced ${formatBytes(total)}); the limit is ${MAX_COMPRESSION_RATIO}:1 above ${formatBytes(COMPRESSION_RATIO_MIN_BYTES)}. This looks like a compression bomb, so it was not unpacked.`);
+      throw new EnvelopeError(
+        'limit',
+        `${origin} expands more than ${MAX_COMPRESSION_RATIO}:1 (${formatBytes(consumed)} compressed had already produced ${formatBytes(total)}); the limit is ${MAX_COMPRESSION_RATIO}:1 above ${formatBytes(COMPRESSION_RATIO_MIN_BYTES)}. This looks like a compression bomb, so it was not unpacked.`,
+      );
     }
     chunks.push(chunk);
   };
@@ -49,7 +62,10 @@ export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: numbe
     if (e instanceof EnvelopeError) throw e;
     const reason = e instanceof Error ? e.message : String(e);
     const hint = reason === 'unexpected EOF' ? 'the file is truncated (an incomplete download?)' : 'the compressed data is damaged';
-    throw new EnvelopeError('corrupt-archive', `${origin}: gzip decompression failed after ${total} bytes (${reason}): ${hint}. Download or copy it again.`);
+    throw new EnvelopeError(
+      'corrupt-archive',
+      `${origin}: gzip decompression failed after ${total} bytes (${reason}): ${hint}. Download or copy it again.`,
+    );
   }
   const data = new Uint8Array(total);
   let at = 0;
@@ -76,7 +92,12 @@ export function gunzipLimited(bytes: Uint8Array, origin: string, maxBytes: numbe
     const storedSize = (bytes[t + 4]! | (bytes[t + 5]! << 8) | (bytes[t + 6]! << 16) | (bytes[t + 7]! << 24)) >>> 0;
     const actualCrc = crc32(data);
     if (storedCrc !== actualCrc || storedSize !== total % 2 ** 32) {
-      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: the gzip checksum does not match the decompressed data (stored CRC ${storedCrc.toString(16).padStart(8, '0')}, computed ${actualCrc.toString(16).padStart(8, '0')}); the file is damaged.` });
+      problems.push({
+        severity: 'error',
+        file: origin,
+        pointer: '',
+        message: `${origin}: the gzip checksum does not match the decompressed data (stored CRC ${storedCrc.toString(16).padStart(8, '0')}, computed ${actualCrc.toString(16).padStart(8, '0')}); the file is damaged.`,
+      });
     }
   }
   return { data, problems };

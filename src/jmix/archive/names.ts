@@ -79,8 +79,10 @@ export function findNameConflict(entries: Iterable<NamedEntry>): NameConflict | 
 function twinDifference(a: string, b: string): string {
   const slashed = (s: string) => s.replace(/\\/g, '/');
   if (slashed(a) === slashed(b)) return 'one uses "\\" where the other uses "/" (Windows reads both as folder separators)';
-  if (slashed(a).normalize('NFC') === slashed(b).normalize('NFC')) return 'they differ only in Unicode normalisation (NFC and NFD spell the same letters; macOS treats them as one name)';
-  if (slashed(a).toLowerCase() === slashed(b).toLowerCase()) return 'they differ only in letter case (Windows and macOS treat them as one name)';
+  if (slashed(a).normalize('NFC') === slashed(b).normalize('NFC'))
+    return 'they differ only in Unicode normalisation (NFC and NFD spell the same letters; macOS treats them as one name)';
+  if (slashed(a).toLowerCase() === slashed(b).toLowerCase())
+    return 'they differ only in letter case (Windows and macOS treat them as one name)';
   return 'they differ only in letter case, Unicode normalisation or separators';
 }
 
@@ -88,12 +90,13 @@ export function nameConflictMessage(conflict: NameConflict, origin: string): str
   if (conflict.reason === 'file-and-folder') {
     return (
       `${origin}: entry "${printable(conflict.file)}" is a file, but entry "${printable(conflict.folderEntry)}" uses the same name ("${printable(conflict.spelling)}") as a folder. ` +
-      'No file system can hold both, and a payload hash that lists folders and files by path (jmix-php\'s dir:/file: lines) keeps only one line for that name, so the file would be shown without any check covering it. ' +
+      "No file system can hold both, and a payload hash that lists folders and files by path (jmix-php's dir:/file: lines) keeps only one line for that name, so the file would be shown without any check covering it. " +
       'Refusing to open it: ask the sender for an envelope without the stray entry.'
     );
   }
   const what = conflict.kind === 'folder' ? 'folders' : 'files';
-  const named = conflict.kind === 'folder' ? ` (${what} "${printable(conflict.firstSpelling)}" and "${printable(conflict.secondSpelling)}")` : '';
+  const named =
+    conflict.kind === 'folder' ? ` (${what} "${printable(conflict.firstSpelling)}" and "${printable(conflict.secondSpelling)}")` : '';
   return (
     `${origin}: entries "${printable(conflict.first)}" and "${printable(conflict.second)}" name the same ${conflict.kind} on some systems but two ${what} on others${named}: ${twinDifference(conflict.firstSpelling, conflict.secondSpelling)}. ` +
     'Tools would disagree on which bytes are meant. Refusing to open it: ask the sender for an envelope in which every name is spelled one way.'
@@ -125,7 +128,8 @@ export function directoryWithDataError(origin: string, name: string, size: numbe
  * payload), where refuseNameConflicts would throw.
  */
 export function entriesAmbiguity(entries: readonly { name: string; type: string; size: number }[], origin: string): string | null {
-  for (const entry of entries) if (entry.type === 'directory' && entry.size > 0) return directoryWithDataMessage(origin, entry.name, entry.size);
+  for (const entry of entries)
+    if (entry.type === 'directory' && entry.size > 0) return directoryWithDataMessage(origin, entry.name, entry.size);
   const conflict = findNameConflict(entries.map((e) => ({ name: e.name, kind: e.type === 'directory' ? 'folder' : 'file' })));
   return conflict ? nameConflictMessage(conflict, origin) : null;
 }

@@ -105,7 +105,12 @@ export function parsePax(data: Uint8Array, where: string, problems: Problem[], o
     const space = data.indexOf(0x20, pos);
     const length = space === -1 ? NaN : Number(latin1.decode(data.subarray(pos, space)));
     if (!Number.isInteger(length) || length <= 0 || pos + length > data.length || data[pos + length - 1] !== 0x0a) {
-      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${where}: malformed PAX record at byte ${pos} of the extended header; the rest of that header was ignored.` });
+      problems.push({
+        severity: 'warning',
+        file: origin,
+        pointer: '',
+        message: `${where}: malformed PAX record at byte ${pos} of the extended header; the rest of that header was ignored.`,
+      });
       break;
     }
     const record = new TextDecoder('utf-8').decode(data.subarray(space + 1, pos + length - 1));

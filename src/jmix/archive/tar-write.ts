@@ -40,7 +40,14 @@ function finishChecksum(h: Uint8Array, style: TarStyle): void {
   writeString(h, 148, 8, utf8.encode(text));
 }
 
-function makeHeader(nameField: Uint8Array, typeflag: string, size: number, style: TarStyle, isDir: boolean, prefix?: Uint8Array): Uint8Array {
+function makeHeader(
+  nameField: Uint8Array,
+  typeflag: string,
+  size: number,
+  style: TarStyle,
+  isDir: boolean,
+  prefix?: Uint8Array,
+): Uint8Array {
   const h = new Uint8Array(BLOCK);
   writeString(h, 0, 100, nameField);
   writeOctal(h, 100, 8, isDir ? 0o755 : 0o644);

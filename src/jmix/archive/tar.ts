@@ -2,7 +2,20 @@
 import type { Problem } from '../types.ts';
 import { printable } from '../paths.ts';
 import { isAllZero } from '../crypto/bytes.ts';
-import { BLOCK, cString, entryType, headerChecksums, latin1, MAX_META_BYTES, NO_DATA_TYPES, parsePax, parseTarNumber, type TarEntry, type TarEntryHeader, type TarReadResult } from './tar-header.ts';
+import {
+  BLOCK,
+  cString,
+  entryType,
+  headerChecksums,
+  latin1,
+  MAX_META_BYTES,
+  NO_DATA_TYPES,
+  parsePax,
+  parseTarNumber,
+  type TarEntry,
+  type TarEntryHeader,
+  type TarReadResult,
+} from './tar-header.ts';
 
 export interface TarSink {
   entry(header: TarEntryHeader): void;
@@ -122,8 +135,11 @@ export class TarParser {
     const stored = parseTarNumber(header.subarray(148, 156));
     const [unsigned, signed] = headerChecksums(header);
     if (stored === null || (stored !== unsigned && stored !== signed)) {
-      const storedText = stored === null ? `unreadable "${latin1.decode(header.subarray(148, 156)).replace(/\0/g, '\\0')}"` : String(stored);
-      this.error(`${where}: header checksum mismatch (stored ${storedText}, computed ${unsigned}). The archive is damaged${this.headerNo === 1 ? ' or is not a tar archive' : ''}; nothing from this header on can be read.`);
+      const storedText =
+        stored === null ? `unreadable "${latin1.decode(header.subarray(148, 156)).replace(/\0/g, '\\0')}"` : String(stored);
+      this.error(
+        `${where}: header checksum mismatch (stored ${storedText}, computed ${unsigned}). The archive is damaged${this.headerNo === 1 ? ' or is not a tar archive' : ''}; nothing from this header on can be read.`,
+      );
       return;
     }
     const typeflag = String.fromCharCode(header[156]!);
@@ -156,7 +172,9 @@ export class TarParser {
     this.current = { name, typeflag };
     if (isMeta) {
       if (dataLength > MAX_META_BYTES) {
-        this.error(`${where}: a ${typeflag === 'L' || typeflag === 'K' ? 'long-name' : 'PAX'} header of ${dataLength} bytes is far larger than any real one; the archive is damaged or hostile.`);
+        this.error(
+          `${where}: a ${typeflag === 'L' || typeflag === 'K' ? 'long-name' : 'PAX'} header of ${dataLength} bytes is far larger than any real one; the archive is damaged or hostile.`,
+        );
         return;
       }
       this.meta = new Uint8Array(dataLength);
@@ -193,7 +211,8 @@ export class TarParser {
       this.meta = null;
       if (typeflag === 'L') this.longName = cString(data);
       else if (typeflag === 'K') this.longLink = cString(data);
-      else if (typeflag === 'x' || typeflag === 'X') this.pax = { ...this.pax, ...parsePax(data, this.where(), this.problems, this.origin) };
+      else if (typeflag === 'x' || typeflag === 'X')
+        this.pax = { ...this.pax, ...parsePax(data, this.where(), this.problems, this.origin) };
       // 'g': global PAX defaults (e.g. git's commit comment): nothing we use
       if (typeflag !== 'g') this.pendingMeta = true;
     } else {
@@ -210,18 +229,32 @@ export class TarParser {
       else {
         this.headerNo++;
         this.headerOffset = this.offset - this.headerFill;
-        this.error(`${this.where()}: only ${this.headerFill} of its 512 header bytes are present; the archive is truncated (${BLOCK - this.headerFill} bytes missing).`);
+        this.error(
+          `${this.where()}: only ${this.headerFill} of its 512 header bytes are present; the archive is truncated (${BLOCK - this.headerFill} bytes missing).`,
+        );
       }
     } else if (this.mode === 'data' || this.mode === 'meta') {
       const available = this.dataLength - this.remaining;
-      this.error(`${where} ("${this.current!.name}"): declares ${this.dataLength} bytes of data but only ${available} remain; the archive is truncated (${this.remaining} bytes missing).`);
+      this.error(
+        `${where} ("${this.current!.name}"): declares ${this.dataLength} bytes of data but only ${available} remain; the archive is truncated (${this.remaining} bytes missing).`,
+      );
     } else if (this.mode === 'skip') {
       this.mode = 'header'; // missing padding after the last entry: its data is whole
     }
     if (this.mode !== 'failed' && this.pendingMeta) {
-      this.problems.push({ severity: 'error', file: this.origin, pointer: '', message: `${this.origin}: the archive ends after a long-name/PAX header with no entry for it to describe; it is truncated.` });
+      this.problems.push({
+        severity: 'error',
+        file: this.origin,
+        pointer: '',
+        message: `${this.origin}: the archive ends after a long-name/PAX header with no entry for it to describe; it is truncated.`,
+      });
     } else if (this.mode !== 'failed' && this.mode !== 'ended' && this.offset > 0) {
-      this.problems.push({ severity: 'warning', file: this.origin, pointer: '', message: `${this.origin}: the archive ends without the zero blocks that close a tar file; it may have been cut off after entry "${this.lastEntryName ?? '(none)'}".` });
+      this.problems.push({
+        severity: 'warning',
+        file: this.origin,
+        pointer: '',
+        message: `${this.origin}: the archive ends without the zero blocks that close a tar file; it may have been cut off after entry "${this.lastEntryName ?? '(none)'}".`,
+      });
     }
     return this.problems;
   }

@@ -70,11 +70,21 @@ export const EXTRA_ZIP64 = 0x0001;
  * The figures with the zip64 extra field (its data at `at`) applied: only the fields whose 32-bit
  * value overflowed (0xffffffff) are in it, in this order. A local header has no offset to give.
  */
-export function withZip64Figures<T extends { size: number; compressedSize: number; localOffset?: number }>(bytes: Uint8Array, at: number, figures: T): T {
+export function withZip64Figures<T extends { size: number; compressedSize: number; localOffset?: number }>(
+  bytes: Uint8Array,
+  at: number,
+  figures: T,
+): T {
   const out = { ...figures };
   let f = at;
-  if (out.size === 0xffffffff) (out.size = u64(bytes, f)), (f += 8);
-  if (out.compressedSize === 0xffffffff) (out.compressedSize = u64(bytes, f)), (f += 8);
+  if (out.size === 0xffffffff) {
+    out.size = u64(bytes, f);
+    f += 8;
+  }
+  if (out.compressedSize === 0xffffffff) {
+    out.compressedSize = u64(bytes, f);
+    f += 8;
+  }
   if (out.localOffset === 0xffffffff) out.localOffset = u64(bytes, f);
   return out;
 }

@@ -5,7 +5,23 @@ import { UnpackBudget } from '../limits.ts';
 import { printable, requireSafePath } from '../paths.ts';
 import { crc32 } from './crc32.ts';
 import { directoryWithDataError, refuseNameConflicts } from './names.ts';
-import { ambiguous, corrupt, decodeName, EXTRA_ZIP64, extraFields, SIG_CENTRAL, SIG_EOCD, SIG_ZIP64_EOCD, SIG_ZIP64_LOCATOR, u16, u32, u64, utf8, withZip64Figures, type CentralEntry } from './zip-format.ts';
+import {
+  ambiguous,
+  corrupt,
+  decodeName,
+  EXTRA_ZIP64,
+  extraFields,
+  SIG_CENTRAL,
+  SIG_EOCD,
+  SIG_ZIP64_EOCD,
+  SIG_ZIP64_LOCATOR,
+  u16,
+  u32,
+  u64,
+  utf8,
+  withZip64Figures,
+  type CentralEntry,
+} from './zip-format.ts';
 
 // End records. Zip tools find the index through the end-of-central-directory record, searched for
 // in the last 64 KiB + 22 bytes (the comment is at most 64 KiB), and they disagree on which one
@@ -41,7 +57,13 @@ function endRecordsIn(tail: Uint8Array, base: number): EndRecord[] {
   for (let e = tail.length - EOCD_LENGTH; e >= lowest; e--) {
     if (u32(tail, e) !== SIG_EOCD) continue;
     const zip64 = e >= 20 && u32(tail, e - 20) === SIG_ZIP64_LOCATOR;
-    out.push({ at: base + e, count: u16(tail, e + 10), cdSize: u32(tail, e + 12), cdOffset: u32(tail, e + 16), zip64At: zip64 ? u64(tail, e - 12) : null });
+    out.push({
+      at: base + e,
+      count: u16(tail, e + 10),
+      cdSize: u32(tail, e + 12),
+      cdOffset: u32(tail, e + 16),
+      zip64At: zip64 ? u64(tail, e - 12) : null,
+    });
   }
   return out;
 }
@@ -89,14 +111,14 @@ export function* chooseEndRecord(tail: Uint8Array, base: number, origin: string)
 }
 
 export function runSteps<T>(steps: Generator<Range, T, Uint8Array>, bytes: (range: Range) => Uint8Array): T {
-  for (let step = steps.next(); ; ) {
+  for (let step = steps.next(); ;) {
     if (step.done) return step.value;
     step = steps.next(bytes(step.value));
   }
 }
 
 export async function runStepsAsync<T>(steps: Generator<Range, T, Uint8Array>, bytes: (range: Range) => Promise<Uint8Array>): Promise<T> {
-  for (let step = steps.next(); ; ) {
+  for (let step = steps.next(); ;) {
     if (step.done) return step.value;
     step = steps.next(await bytes(step.value));
   }
@@ -133,7 +155,8 @@ export function readCentralDirectory(bytes: Uint8Array, base: number, end: EndRe
     const extraEnd = o + CENTRAL_FIXED + nameLength + extraLength;
     for (const field of extraFields(bytes, o + CENTRAL_FIXED + nameLength, extraEnd)) {
       if (field.id === EXTRA_ZIP64) figures = withZip64Figures(bytes, field.at, figures);
-      else if (field.id === EXTRA_UNICODE_PATH) refuseOtherUnicodeName(bytes.subarray(field.at, field.at + field.length), rawName, name, origin);
+      else if (field.id === EXTRA_UNICODE_PATH)
+        refuseOtherUnicodeName(bytes.subarray(field.at, field.at + field.length), rawName, name, origin);
     }
     const { compressedSize, size, localOffset } = figures;
     const unixMode = madeBy === 3 ? externalAttrs >>> 16 : 0;
@@ -159,14 +182,20 @@ function refuseOtherUnicodeName(field: Uint8Array, rawName: Uint8Array, name: st
   if (field.length < 5 || field[0] !== 1 || u32(field, 1) !== crc32(rawName)) return; // stale or unknown: every tool ignores it
   const unicodeName = utf8.decode(field.subarray(5));
   if (unicodeName !== name) {
-    throw ambiguous(origin, `entry "${printable(name)}" also carries the name "${printable(unicodeName)}" in a Unicode Path extra field, which tools such as 7-Zip and Info-ZIP unzip show instead`);
+    throw ambiguous(
+      origin,
+      `entry "${printable(name)}" also carries the name "${printable(unicodeName)}" in a Unicode Path extra field, which tools such as 7-Zip and Info-ZIP unzip show instead`,
+    );
   }
 }
 
 function refuseEncrypted(central: CentralEntry[], origin: string): void {
   const encrypted = central.filter((c) => (c.flags & 1) !== 0 || c.method === 99);
   if (encrypted.length > 0) {
-    const names = encrypted.slice(0, 5).map((c) => `"${c.name}"`).join(', ');
+    const names = encrypted
+      .slice(0, 5)
+      .map((c) => `"${c.name}"`)
+      .join(', ');
     throw new EnvelopeError(
       'encrypted-zip',
       `${origin} is password-protected (zip encryption on ${encrypted.length} entr${encrypted.length === 1 ? 'y' : 'ies'}, e.g. ${names}). JMIX envelopes carry their own encryption; unzip it with its password and drop the folder instead.`,
@@ -189,7 +218,8 @@ function carriesData(entry: CentralEntry): boolean {
 export function vetCentralDirectory(central: CentralEntry[], origin: string): Map<CentralEntry, string> {
   refuseEncrypted(central, origin);
   for (const entry of central) {
-    if (entry.isDirectory && carriesData(entry)) throw directoryWithDataError(origin, entry.name, Math.max(entry.size, entry.compressedSize));
+    if (entry.isDirectory && carriesData(entry))
+      throw directoryWithDataError(origin, entry.name, Math.max(entry.size, entry.compressedSize));
   }
   const budget = new UnpackBudget(origin);
   const paths = new Map<CentralEntry, string>();
@@ -199,6 +229,9 @@ export function vetCentralDirectory(central: CentralEntry[], origin: string): Ma
     budget.entry(path, entry.size, entry.compressedSize);
     paths.set(entry, path);
   }
-  refuseNameConflicts(central.map((c) => ({ name: c.name, kind: c.isDirectory ? 'folder' : 'file' })), origin);
+  refuseNameConflicts(
+    central.map((c) => ({ name: c.name, kind: c.isDirectory ? 'folder' : 'file' })),
+    origin,
+  );
   return paths;
 }

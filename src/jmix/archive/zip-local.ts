@@ -2,8 +2,19 @@
 // most tools, go by) and in the local header in front of its data (what streaming unzippers and
 // repair tools go by). When the two disagree, the tools unpack different files or bytes.
 import { printable } from '../paths.ts';
-import { ambiguous, corrupt, decodeName, EXTRA_ZIP64, extraFields, hex32, SIG_LOCAL, u16, u32, withZip64Figures, type CentralEntry } from './zip-format.ts';
-
+import {
+  ambiguous,
+  corrupt,
+  decodeName,
+  EXTRA_ZIP64,
+  extraFields,
+  hex32,
+  SIG_LOCAL,
+  u16,
+  u32,
+  withZip64Figures,
+  type CentralEntry,
+} from './zip-format.ts';
 
 const LOCAL_FIXED = 30;
 /** Bytes read past the name for the local extra field (zip64 sizes, timestamps); more is read again. */
@@ -26,13 +37,17 @@ function localDisagreements(local: Uint8Array, entry: CentralEntry): string[] {
   if (!sameBytes(name, entry.rawName)) out.push(`the local header names it "${printable(decodeName(name, flags))}"`);
   const method = u16(local, 8);
   if (method !== entry.method) out.push(`compression method ${method} in the local header, ${entry.method} in the index`);
-  if ((flags & READING_FLAGS) !== (entry.flags & READING_FLAGS)) out.push(`flags ${flags & READING_FLAGS} (encryption, data descriptor) in the local header, ${entry.flags & READING_FLAGS} in the index`);
+  if ((flags & READING_FLAGS) !== (entry.flags & READING_FLAGS))
+    out.push(
+      `flags ${flags & READING_FLAGS} (encryption, data descriptor) in the local header, ${entry.flags & READING_FLAGS} in the index`,
+    );
   // With a data descriptor (flag bit 3) the local header leaves CRC and sizes out (zero).
   if ((flags & 0x0008) === 0) {
     const sizes = localSizes(local, nameLength);
     const crc = u32(local, 14);
     if (crc !== entry.crc) out.push(`CRC ${hex32(crc)} in the local header, ${hex32(entry.crc)} in the index`);
-    if (sizes.compressedSize !== entry.compressedSize) out.push(`${sizes.compressedSize} stored bytes in the local header, ${entry.compressedSize} in the index`);
+    if (sizes.compressedSize !== entry.compressedSize)
+      out.push(`${sizes.compressedSize} stored bytes in the local header, ${entry.compressedSize} in the index`);
     if (sizes.size !== entry.size) out.push(`${sizes.size} bytes unpacked in the local header, ${entry.size} in the index`);
   }
   return out;
@@ -42,7 +57,8 @@ function localDisagreements(local: Uint8Array, entry: CentralEntry): string[] {
 function localSizes(local: Uint8Array, nameLength: number): { size: number; compressedSize: number } {
   let figures = { compressedSize: u32(local, 18), size: u32(local, 22) };
   const start = LOCAL_FIXED + nameLength;
-  for (const field of extraFields(local, start, start + u16(local, 28))) if (field.id === EXTRA_ZIP64) figures = withZip64Figures(local, field.at, figures);
+  for (const field of extraFields(local, start, start + u16(local, 28)))
+    if (field.id === EXTRA_ZIP64) figures = withZip64Figures(local, field.at, figures);
   return figures;
 }
 
@@ -68,15 +84,22 @@ export function checkLocalHeader(local: Uint8Array, entry: CentralEntry, archive
   const headerLength = localHeaderLength(local);
   const lo = entry.localOffset;
   if (headerLength === null) throw corrupt(origin, `entry "${printable(entry.name)}": its local header at byte offset ${lo} is missing`);
-  if (local.length < headerLength) throw corrupt(origin, `entry "${printable(entry.name)}": its local header at byte offset ${lo} is cut off`);
+  if (local.length < headerLength)
+    throw corrupt(origin, `entry "${printable(entry.name)}": its local header at byte offset ${lo} is cut off`);
   const disagreements = localDisagreements(local, entry);
   if (disagreements.length) {
-    throw ambiguous(origin, `entry "${printable(entry.name)}" is described one way by its local header (at byte offset ${lo}) and another by the central directory (the zip index): ${disagreements.join('; ')}. Streaming unzippers and repair tools go by the local header`);
+    throw ambiguous(
+      origin,
+      `entry "${printable(entry.name)}" is described one way by its local header (at byte offset ${lo}) and another by the central directory (the zip index): ${disagreements.join('; ')}. Streaming unzippers and repair tools go by the local header`,
+    );
   }
   const start = lo + headerLength;
   const end = start + entry.compressedSize;
   if (end > archiveSize) {
-    throw corrupt(origin, `entry "${printable(entry.name)}" needs ${entry.compressedSize} bytes at offset ${start} but the file ends ${end - archiveSize} bytes short`);
+    throw corrupt(
+      origin,
+      `entry "${printable(entry.name)}" needs ${entry.compressedSize} bytes at offset ${start} but the file ends ${end - archiveSize} bytes short`,
+    );
   }
   return { name: entry.name, start: lo, end };
 }
@@ -95,17 +118,27 @@ export function refuseOverlapsAndHiddenBytes(spans: EntrySpan[], cdStart: number
     if (previous && span.start === previous.start) continue; // one local entry listed twice: a duplicate, reported as such
     const covered = previous?.end ?? 0;
     if (span.start < covered) {
-      throw ambiguous(origin, `entries "${printable(previous!.name)}" and "${printable(span.name)}" overlap: the local header of "${printable(span.name)}" at byte offset ${span.start} lies inside the data of "${printable(previous!.name)}", which ends at ${covered}`);
+      throw ambiguous(
+        origin,
+        `entries "${printable(previous!.name)}" and "${printable(span.name)}" overlap: the local header of "${printable(span.name)}" at byte offset ${span.start} lies inside the data of "${printable(previous!.name)}", which ends at ${covered}`,
+      );
     }
     if (span.start - covered >= LOCAL_FIXED) {
-      throw ambiguous(origin, `${span.start - covered} bytes at byte offset ${covered}, ${between(`entry "${printable(span.name)}"`)}, belong to no entry of the central directory; a tool reading the zip from its start could find entries there that the index does not list`);
+      throw ambiguous(
+        origin,
+        `${span.start - covered} bytes at byte offset ${covered}, ${between(`entry "${printable(span.name)}"`)}, belong to no entry of the central directory; a tool reading the zip from its start could find entries there that the index does not list`,
+      );
     }
     previous = span;
   }
   const covered = previous?.end ?? 0;
-  if (cdStart < covered) throw ambiguous(origin, `the data of entry "${printable(previous!.name)}" runs into the central directory at byte offset ${cdStart}`);
+  if (cdStart < covered)
+    throw ambiguous(origin, `the data of entry "${printable(previous!.name)}" runs into the central directory at byte offset ${cdStart}`);
   if (cdStart - covered >= LOCAL_FIXED) {
-    throw ambiguous(origin, `${cdStart - covered} bytes at byte offset ${covered}, ${between('the central directory')}, belong to no entry of the central directory; a tool reading the zip from its start could find entries there that the index does not list`);
+    throw ambiguous(
+      origin,
+      `${cdStart - covered} bytes at byte offset ${covered}, ${between('the central directory')}, belong to no entry of the central directory; a tool reading the zip from its start could find entries there that the index does not list`,
+    );
   }
 }
 
@@ -114,7 +147,12 @@ export function refuseOverlapsAndHiddenBytes(spans: EntrySpan[], cdStart: number
  * one, the Blob reads' round trips alone took 3 s for a 2,000-file zip. Each read takes the name
  * and a usual extra field; a header with a longer extra field is read again, whole.
  */
-export async function checkLocalHeadersBlob(central: CentralEntry[], read: (start: number, end: number) => Promise<Uint8Array>, size: number, origin: string): Promise<Map<CentralEntry, EntrySpan>> {
+export async function checkLocalHeadersBlob(
+  central: CentralEntry[],
+  read: (start: number, end: number) => Promise<Uint8Array>,
+  size: number,
+  origin: string,
+): Promise<Map<CentralEntry, EntrySpan>> {
   const spans = new Map<CentralEntry, EntrySpan>();
   const localOf = async (entry: CentralEntry) => {
     const lo = entry.localOffset;

@@ -11,11 +11,26 @@ import type { EntryFile, Problem } from '../types.ts';
 import { printable } from '../paths.ts';
 import { crc32 } from './crc32.ts';
 import { corrupt, hex32, type CentralEntry } from './zip-format.ts';
-import { chooseEndRecord, EOCD_LENGTH, MAX_COMMENT, readCentralDirectory, runSteps, runStepsAsync, vetCentralDirectory, ZIP64_EOCD_LENGTH, type Range } from './zip-index.ts';
+import {
+  chooseEndRecord,
+  EOCD_LENGTH,
+  MAX_COMMENT,
+  readCentralDirectory,
+  runSteps,
+  runStepsAsync,
+  vetCentralDirectory,
+  ZIP64_EOCD_LENGTH,
+  type Range,
+} from './zip-index.ts';
 import { checkLocalHeader, checkLocalHeadersBlob, refuseOverlapsAndHiddenBytes, type EntrySpan } from './zip-local.ts';
 
 export function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x4b &&
+    ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6))
+  );
 }
 
 const METHOD_NAMES: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'Zstandard', 95: 'XZ', 98: 'PPMd' };
@@ -24,18 +39,34 @@ const METHOD_NAMES: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: 
  * The entries both readers unpack, with their paths and where their data ends. Folders are left
  * out quietly; links and compression methods we cannot unpack are reported in `problems`.
  */
-function unpackableEntries(central: CentralEntry[], paths: Map<CentralEntry, string>, spans: Map<CentralEntry, EntrySpan>, origin: string, problems: Problem[]): { entry: CentralEntry; path: string; dataEnd: number }[] {
+function unpackableEntries(
+  central: CentralEntry[],
+  paths: Map<CentralEntry, string>,
+  spans: Map<CentralEntry, EntrySpan>,
+  origin: string,
+  problems: Problem[],
+): { entry: CentralEntry; path: string; dataEnd: number }[] {
   const out: { entry: CentralEntry; path: string; dataEnd: number }[] = [];
   for (const entry of central) {
     if (entry.isDirectory) continue;
     if (entry.isSymlink) {
-      problems.push({ severity: 'warning', file: origin, pointer: '', message: `${origin}: entry "${printable(entry.name)}" is a symbolic link; links are never followed, so it was skipped.` });
+      problems.push({
+        severity: 'warning',
+        file: origin,
+        pointer: '',
+        message: `${origin}: entry "${printable(entry.name)}" is a symbolic link; links are never followed, so it was skipped.`,
+      });
       continue;
     }
     const path = paths.get(entry)!;
     if (entry.method !== 0 && entry.method !== 8) {
       const methodName = METHOD_NAMES[entry.method] ?? `method ${entry.method}`;
-      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" uses ${methodName} compression, which this viewer cannot unpack; it was skipped. Re-create the zip with standard (Deflate) compression.` });
+      problems.push({
+        severity: 'error',
+        file: origin,
+        pointer: '',
+        message: `${origin}: entry "${path}" uses ${methodName} compression, which this viewer cannot unpack; it was skipped. Re-create the zip with standard (Deflate) compression.`,
+      });
       continue;
     }
     out.push({ entry, path, dataEnd: spans.get(entry)!.end });
@@ -64,16 +95,31 @@ export function readZip(bytes: Uint8Array, origin: string): { files: EntryFile[]
         data = inflateSync(stored, { out: new Uint8Array(entry.size) });
       } catch (e) {
         const reason = e instanceof Error ? e.message : String(e);
-        problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" could not be decompressed (${reason}); its data is damaged, so it was skipped.` });
+        problems.push({
+          severity: 'error',
+          file: origin,
+          pointer: '',
+          message: `${origin}: entry "${path}" could not be decompressed (${reason}); its data is damaged, so it was skipped.`,
+        });
         continue;
       }
     }
     if (data.length !== entry.size) {
-      problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" unpacked to ${data.length} bytes but the zip declares ${entry.size}; its data is damaged.` });
+      problems.push({
+        severity: 'error',
+        file: origin,
+        pointer: '',
+        message: `${origin}: entry "${path}" unpacked to ${data.length} bytes but the zip declares ${entry.size}; its data is damaged.`,
+      });
     } else {
       const actual = crc32(data);
       if (actual !== entry.crc) {
-        problems.push({ severity: 'error', file: origin, pointer: '', message: `${origin}: entry "${path}" fails its CRC check (stored ${hex32(entry.crc)}, computed ${hex32(actual)}); its data is damaged.` });
+        problems.push({
+          severity: 'error',
+          file: origin,
+          pointer: '',
+          message: `${origin}: entry "${path}" fails its CRC check (stored ${hex32(entry.crc)}, computed ${hex32(actual)}); its data is damaged.`,
+        });
       }
     }
     const bytesOfEntry = data;
@@ -124,7 +170,8 @@ export async function readZipBlob(blob: Blob, origin: string): Promise<{ files: 
   const read = async (start: number, end: number) => new Uint8Array(await blob.slice(start, end).arrayBuffer());
   const tailStart = Math.max(0, blob.size - EOCD_LENGTH - MAX_COMMENT - 20 - ZIP64_EOCD_LENGTH);
   const tail = await read(tailStart, blob.size);
-  const fromTail = ([start, length]: Range) => (start >= tailStart ? Promise.resolve(tail.subarray(start - tailStart, start - tailStart + length)) : read(start, start + length));
+  const fromTail = ([start, length]: Range) =>
+    start >= tailStart ? Promise.resolve(tail.subarray(start - tailStart, start - tailStart + length)) : read(start, start + length);
   const end = await runStepsAsync(chooseEndRecord(tail, tailStart, origin), fromTail);
   const cdStart = end.cdOffset;
   if (cdStart > blob.size) throw corrupt(origin, `the zip index points past the end of the file (offset ${cdStart})`);

@@ -9,9 +9,18 @@ export function coverageOf(input: { payload: readonly PayloadFile[] | null; chec
   const payloadRecipe = hash?.status === 'pass' ? String((hash.data as { recipe?: string } | undefined)?.recipe ?? 'unknown') : null;
   const filesJson = byId('files-json');
   // files.json vouches for a file only when it is not itself in doubt (no changed entries).
-  const vouched = new Set(filesJson?.status === 'pass' || filesJson?.status === 'warn' ? (((filesJson.data as { verifiedFiles?: string[] } | undefined)?.verifiedFiles) ?? []) : []);
+  const vouched = new Set(
+    filesJson?.status === 'pass' || filesJson?.status === 'warn'
+      ? ((filesJson.data as { verifiedFiles?: string[] } | undefined)?.verifiedFiles ?? [])
+      : [],
+  );
   const uncoveredFiles = payloadRecipe ? [] : (input.payload ?? []).map((f) => f.path).filter((p) => !vouched.has(p));
   const jws = byId('manifest-jws');
-  const manifest = jws?.status === 'pass' ? 'signed' : jws?.status === 'warn' && (jws.data as { style?: string } | undefined)?.style === 'php' ? 'signed-except-late-fields' : 'not-covered';
+  const manifest =
+    jws?.status === 'pass'
+      ? 'signed'
+      : jws?.status === 'warn' && (jws.data as { style?: string } | undefined)?.style === 'php'
+        ? 'signed-except-late-fields'
+        : 'not-covered';
   return { payloadRecipe, uncoveredFiles, manifest, audit: input.hasAudit ? 'not-covered' : 'absent' };
 }

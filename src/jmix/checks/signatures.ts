@@ -47,18 +47,40 @@ function rememberedFor(trust: SignatureTrust, senderId: string | null): TrustedK
   return senderId === null ? [] : trust.rememberedSenders.filter((k) => k.senderId === senderId && decodeKey(k.publicKey));
 }
 
-export async function manifestJwsCheck(name: string | null, text: string | null, manifestBytes: Uint8Array, manifestRaw: JsonObject, trust: SignatureTrust): Promise<Check> {
-  if (!name || text === null) return { id: 'manifest-jws', status: 'not-present', title: 'No manifest signature', detail: 'The envelope has no manifest.jws, so the manifest is not signed as a whole.' };
+export async function manifestJwsCheck(
+  name: string | null,
+  text: string | null,
+  manifestBytes: Uint8Array,
+  manifestRaw: JsonObject,
+  trust: SignatureTrust,
+): Promise<Check> {
+  if (!name || text === null)
+    return {
+      id: 'manifest-jws',
+      status: 'not-present',
+      title: 'No manifest signature',
+      detail: 'The envelope has no manifest.jws, so the manifest is not signed as a whole.',
+    };
   const candidateKeys: { label: string; publicKey: Uint8Array; trusted: boolean }[] = [];
   trust.trustedPublicKeys.forEach((k, i) => {
     const key = decodeKey(k);
     if (key) candidateKeys.push({ label: `your trusted key #${i + 1}`, publicKey: key, trusted: true });
   });
   const senderId = senderIdOf(manifestRaw);
-  for (const k of rememberedFor(trust, senderId)) candidateKeys.push({ label: `the key you trusted for ${k.senderName ?? k.senderId}`, publicKey: decodeKey(k.publicKey)!, trusted: true });
-  const roles: [string, unknown][] = [['sender', manifestRaw.sender], ['requester', manifestRaw.requester], ...receiverList(manifestRaw).map((r, i) => [`receiver #${i + 1}`, r] as [string, unknown])];
+  for (const k of rememberedFor(trust, senderId))
+    candidateKeys.push({
+      label: `the key you trusted for ${k.senderName ?? k.senderId}`,
+      publicKey: decodeKey(k.publicKey)!,
+      trusted: true,
+    });
+  const roles: [string, unknown][] = [
+    ['sender', manifestRaw.sender],
+    ['requester', manifestRaw.requester],
+    ...receiverList(manifestRaw).map((r, i) => [`receiver #${i + 1}`, r] as [string, unknown]),
+  ];
   for (const [label, ent] of roles) {
-    const pk = isObject(ent) && isObject(ent.assertion) && isObject(ent.assertion.signing_key) ? ent.assertion.signing_key.public_key : null;
+    const pk =
+      isObject(ent) && isObject(ent.assertion) && isObject(ent.assertion.signing_key) ? ent.assertion.signing_key.public_key : null;
     const key = typeof pk === 'string' ? decodeKey(pk) : null;
     // A malformed key is reported by the assertion check.
     if (key) candidateKeys.push({ label: `the ${label} assertion key (carried in the envelope)`, publicKey: key, trusted: false });
@@ -75,13 +97,21 @@ const short = (fp: string) => (fp.length > 23 ? `${fp.slice(0, 23)}…` : fp);
 export function originCheck(jws: Check, manifestRaw: JsonObject, trust: SignatureTrust): Check {
   const id = 'origin' as const;
   const senderId = senderIdOf(manifestRaw);
-  const sender = isObject(manifestRaw.sender) && typeof manifestRaw.sender.name === 'string' ? manifestRaw.sender.name : senderId ?? 'the sender';
+  const sender =
+    isObject(manifestRaw.sender) && typeof manifestRaw.sender.name === 'string' ? manifestRaw.sender.name : (senderId ?? 'the sender');
   const remembered = rememberedFor(trust, senderId);
   const rememberedFps = remembered.map((k) => fingerprint(decodeKey(k.publicKey)!));
   const rememberedText = rememberedFps.map((f) => f).join(', ');
   const facts = (jws.data ?? {}) as Partial<JwsFacts>;
   const by = jws.status === 'pass' || jws.status === 'warn' ? (facts.verifiedBy ?? null) : null;
-  const data = { senderId, signedBy: by, remembered: rememberedFps, trusted: false, coversPayloadHash: facts.coversPayloadHash === true, kind: '' };
+  const data = {
+    senderId,
+    signedBy: by,
+    remembered: rememberedFps,
+    trusted: false,
+    coversPayloadHash: facts.coversPayloadHash === true,
+    kind: '',
+  };
 
   if (!by) {
     if (remembered.length) {
@@ -105,8 +135,14 @@ export function originCheck(jws: Check, manifestRaw: JsonObject, trust: Signatur
     return {
       id,
       status: jws.status === 'fail' ? 'unverifiable' : 'not-present',
-      title: jws.status === 'fail' ? 'Who sealed it cannot be established: the signature is broken' : 'Not signed: who made this envelope cannot be proven',
-      detail: jws.status === 'fail' ? 'manifest.jws does not match this manifest (see that check), so it says nothing about who made the envelope.' : `The envelope has no manifest.jws. Names in the manifest (${sender}) are as claimed, not proven. Entity assertions, where present, sign only the entity's own fields, never the payload.`,
+      title:
+        jws.status === 'fail'
+          ? 'Who sealed it cannot be established: the signature is broken'
+          : 'Not signed: who made this envelope cannot be proven',
+      detail:
+        jws.status === 'fail'
+          ? 'manifest.jws does not match this manifest (see that check), so it says nothing about who made the envelope.'
+          : `The envelope has no manifest.jws. Names in the manifest (${sender}) are as claimed, not proven. Entity assertions, where present, sign only the entity's own fields, never the payload.`,
       data: { ...data, kind: jws.status === 'fail' ? 'broken' : 'unsigned' },
     };
   }
@@ -151,5 +187,8 @@ export function originCheck(jws: Check, manifestRaw: JsonObject, trust: Signatur
 /** An entity assertion signs its own fields only: say what it binds, and that it is no proof of the payload. */
 export function describeAssertion(check: Check): Check {
   if (check.status !== 'pass' && check.status !== 'warn') return check;
-  return { ...check, detail: `${check.detail} An assertion binds only these fields, not the payload: it is not proof of who made this envelope.` };
+  return {
+    ...check,
+    detail: `${check.detail} An assertion binds only these fields, not the payload: it is not proof of who made this envelope.`,
+  };
 }

@@ -26,18 +26,28 @@ export function structureCheck(s: StructureFacts): Check {
     failed = true;
     issues.push('There is no payload/ folder and no encrypted payload: the envelope carries no data.');
   }
-  if (s.ciphertextName && s.plainCount > 0) issues.push(`Both a plain payload/ folder and ${s.ciphertextName} are present; the ${s.hasEncryptionBlock ? 'encrypted one' : 'plain one'} was used.`);
+  if (s.ciphertextName && s.plainCount > 0)
+    issues.push(
+      `Both a plain payload/ folder and ${s.ciphertextName} are present; the ${s.hasEncryptionBlock ? 'encrypted one' : 'plain one'} was used.`,
+    );
   // A fatal carrier problem (a second gzip member, data after the tar end blocks): the archive has
   // more than one reading, so whatever is shown may not be what was sent.
   const ambiguous = s.problems.filter((p) => p.fatal);
   if (ambiguous.length) failed = true;
   for (const p of [...ambiguous, ...s.problems.filter((p) => !p.fatal)]) if (p.severity !== 'info') issues.push(p.message);
-  if (s.ignored.length) notes.push(`Ignored: ${s.ignored.slice(0, 10).join(', ')}${s.ignored.length > 10 ? ` and ${s.ignored.length - 10} more` : ''}.`);
+  if (s.ignored.length)
+    notes.push(`Ignored: ${s.ignored.slice(0, 10).join(', ')}${s.ignored.length > 10 ? ` and ${s.ignored.length - 10} more` : ''}.`);
   const status = failed ? 'fail' : issues.length ? 'warn' : 'pass';
   return {
     id: 'structure',
     status,
-    title: ambiguous.length ? 'The archive can be read more than one way' : failed ? 'The envelope is incomplete' : issues.length ? 'Envelope layout has irregularities' : 'Envelope layout is complete',
+    title: ambiguous.length
+      ? 'The archive can be read more than one way'
+      : failed
+        ? 'The envelope is incomplete'
+        : issues.length
+          ? 'Envelope layout has irregularities'
+          : 'Envelope layout is complete',
     detail: [...issues, ...notes].join(' ') || `manifest.json, audit.json and ${s.encrypted ? s.ciphertextName : 'payload/'} are present.`,
   };
 }

@@ -4,7 +4,7 @@ import { ed25519PublicKey, fingerprint, signEd25519 } from './ed25519.ts';
 import { isObject, signedMessagePhp, signedMessagesRs, type AssertionRole, type Json } from './assertion-canonical.ts';
 
 function entityOf(manifest: Json, role: AssertionRole, index: number): Json {
-  const e = role === 'receiver' ? (((manifest['receiver'] ?? manifest['receivers']) as unknown[] | undefined)?.[index]) : manifest[role];
+  const e = role === 'receiver' ? ((manifest['receiver'] ?? manifest['receivers']) as unknown[] | undefined)?.[index] : manifest[role];
   if (!isObject(e)) throw new Error(`The manifest has no ${role === 'receiver' ? `receiver[${index}]` : role} object to sign for.`);
   return e;
 }
@@ -43,7 +43,11 @@ export function signAssertion(args: {
     message = signedMessagePhp(args.manifest, fields).message;
   }
   const signature = bytesToBase64(signEd25519(args.seed32, utf8Encode(message)));
-  const signingKey = { alg: 'Ed25519', public_key: bytesToBase64(pub), fingerprint: fingerprint(pub, args.style === 'rs' ? 'lower' : 'upper') };
+  const signingKey = {
+    alg: 'Ed25519',
+    public_key: bytesToBase64(pub),
+    fingerprint: fingerprint(pub, args.style === 'rs' ? 'lower' : 'upper'),
+  };
   const expiry = args.expiresAt ? { expires_at: args.expiresAt } : {};
   return args.style === 'rs'
     ? { signing_key: signingKey, key_reference: null, signed_fields: fields, signature, ...expiry }

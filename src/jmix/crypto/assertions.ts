@@ -76,15 +76,27 @@ export async function verifyAssertion(args: {
   }
   const alg = sk['alg'];
   if (typeof alg === 'string' && alg.toLowerCase() !== 'ed25519') {
-    return result('unverifiable', `unsupported algorithm "${alg}"`, `signing_key.alg is "${alg}"; JMIX assertions use Ed25519, the only algorithm checked here.`);
+    return result(
+      'unverifiable',
+      `unsupported algorithm "${alg}"`,
+      `signing_key.alg is "${alg}"; JMIX assertions use Ed25519, the only algorithm checked here.`,
+    );
   }
   const pub = decodeB64(sk['public_key']);
   if (!pub || pub.length !== 32) {
-    return result('fail', 'bad public key', `signing_key.public_key ${pub ? `decodes to ${pub.length} bytes` : 'is not valid base64'}; an Ed25519 public key is 32 bytes.`);
+    return result(
+      'fail',
+      'bad public key',
+      `signing_key.public_key ${pub ? `decodes to ${pub.length} bytes` : 'is not valid base64'}; an Ed25519 public key is 32 bytes.`,
+    );
   }
   const sig = decodeB64(a['signature']);
   if (!sig || sig.length !== 64) {
-    return result('fail', 'bad signature encoding', `signature ${sig ? `decodes to ${sig.length} bytes` : 'is missing or not valid base64'}; an Ed25519 signature is 64 bytes of standard base64.`);
+    return result(
+      'fail',
+      'bad signature encoding',
+      `signature ${sig ? `decodes to ${sig.length} bytes` : 'is missing or not valid base64'}; an Ed25519 signature is 64 bytes of standard base64.`,
+    );
   }
 
   const computedFp = fingerprint(pub, 'lower');
@@ -110,7 +122,9 @@ export async function verifyAssertion(args: {
   const expiryTime = expiresAt ? Date.parse(expiresAt) : NaN;
   const expiryInvalid = expiresAt !== null && Number.isNaN(expiryTime);
   const expired = !expiryInvalid && expiresAt !== null && expiryTime < now.getTime();
-  const phpBound = Object.entries(php.values).filter(([, v]) => v !== null).map(([k]) => k);
+  const phpBound = Object.entries(php.values)
+    .filter(([, v]) => v !== null)
+    .map(([k]) => k);
 
   const data: Json = {
     style,
@@ -158,7 +172,10 @@ export async function verifyAssertion(args: {
   let title: string;
   let detail: string;
   if (style === 'php') {
-    title = phpBound.length === 0 ? 'signature valid but binds no manifest values (jmix-php path bug)' : 'signature valid over jmix-php path resolution (jmix-php path bug)';
+    title =
+      phpBound.length === 0
+        ? 'signature valid but binds no manifest values (jmix-php path bug)'
+        : 'signature valid over jmix-php path resolution (jmix-php path bug)';
     detail =
       `the signature verifies over ${php.message}: jmix-php resolved signed_fields against a wrapper object, so ` +
       (phpBound.length === 0

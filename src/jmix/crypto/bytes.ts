@@ -51,10 +51,7 @@ function describeChar(ch: string): string {
  * Decode base64. Whitespace is skipped when `allowWhitespace` (default true); trailing '=' padding is
  * optional. Throws Base64Error naming the first bad character and its 1-based position.
  */
-export function base64ToBytes(
-  text: string,
-  opts: { alphabet?: Base64Alphabet; allowWhitespace?: boolean } = {},
-): Uint8Array {
+export function base64ToBytes(text: string, opts: { alphabet?: Base64Alphabet; allowWhitespace?: boolean } = {}): Uint8Array {
   const alphabet = opts.alphabet ?? 'either';
   const allowWs = opts.allowWhitespace ?? true;
   const table = TABLES[alphabet];
@@ -70,12 +67,8 @@ export function base64ToBytes(
     }
     const v = code < 128 ? (table[code] ?? -1) : -1;
     if (v < 0 || padding > 0) {
-      const where = padding > 0 && v >= 0 ? ' after \'=\' padding' : '';
-      throw new Base64Error(
-        `unexpected character ${describeChar(ch)} at position ${i + 1}${where}`,
-        i + 1,
-        ch,
-      );
+      const where = padding > 0 && v >= 0 ? " after '=' padding" : '';
+      throw new Base64Error(`unexpected character ${describeChar(ch)} at position ${i + 1}${where}`, i + 1, ch);
     }
     sextets.push(v);
   }
@@ -88,7 +81,10 @@ export function base64ToBytes(
   const out = new Uint8Array(Math.floor((sextets.length * 6) / 8));
   let o = 0;
   for (let i = 0; i < sextets.length; i += 4) {
-    const a = sextets[i] ?? 0, b = sextets[i + 1] ?? 0, c = sextets[i + 2] ?? 0, d = sextets[i + 3] ?? 0;
+    const a = sextets[i] ?? 0,
+      b = sextets[i + 1] ?? 0,
+      c = sextets[i + 2] ?? 0,
+      d = sextets[i + 3] ?? 0;
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     if (o < out.length) out[o++] = (n >> 16) & 0xff;
     if (o < out.length) out[o++] = (n >> 8) & 0xff;
@@ -160,7 +156,10 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return joinBytes(parts);
 }
 
-/** The parts one after another in `length` bytes (their total by default; zeros fill the rest). Takes a list, not arguments: an archive may have more parts than a call has room for. */
+/**
+ * The parts one after another in `length` bytes (their total by default; zeros fill the rest). Takes a
+ * list, not arguments: an archive may have more parts than a call has room for.
+ */
 export function joinBytes(parts: readonly Uint8Array[], length = parts.reduce((n, p) => n + p.length, 0)): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
   let o = 0;

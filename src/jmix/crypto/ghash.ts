@@ -142,7 +142,13 @@ export class WebCryptoGhash {
     if (segment.length === 0) return;
     // Re-using the payload's (key, IV) is harmless here: the "tags" made are intermediate values that
     // never leave this object, and whoever runs this already holds K.
-    const t = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv: this.iv, additionalData: segment, tagLength: 128 }, this.gcmKey, new Uint8Array(0)));
+    const t = new Uint8Array(
+      await globalThis.crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv: this.iv, additionalData: segment, tagLength: 128 },
+        this.gcmKey,
+        new Uint8Array(0),
+      ),
+    );
     // t = (Y_seg ⊕ L')·H ⊕ mask with L' = [len(segment) bits]_64 ‖ 0^64, so Y_seg·H = t ⊕ mask ⊕ L'·H.
     const ySegH = xorInto(xorInto(t, this.mask), this.lengthTerm(segment.length));
     this.z = xorInto(gfMul(this.z, this.hPow(Math.ceil(segment.length / BLOCK))), ySegH);

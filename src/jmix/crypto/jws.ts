@@ -32,7 +32,10 @@ function decodePart(text: string, part: JwsPart): Uint8Array {
     return base64UrlToBytes(text);
   } catch (e) {
     const why = e instanceof Base64Error ? e.message : String(e);
-    throw new JwsFormatError(part, `The JWS ${part} (part ${['header', 'payload', 'signature'].indexOf(part) + 1} of 3) is not valid base64url: ${why}.`);
+    throw new JwsFormatError(
+      part,
+      `The JWS ${part} (part ${['header', 'payload', 'signature'].indexOf(part) + 1} of 3) is not valid base64url: ${why}.`,
+    );
   }
 }
 
@@ -47,7 +50,8 @@ export function parseCompactJws(text: string): CompactJws {
     );
   }
   const [h, p, s] = parts as [string, string, string];
-  if (p === '') throw new JwsFormatError('payload', 'The JWS payload part is empty (detached payload); JMIX manifest.jws must carry the manifest.');
+  if (p === '')
+    throw new JwsFormatError('payload', 'The JWS payload part is empty (detached payload); JMIX manifest.jws must carry the manifest.');
   const headerBytes = decodePart(h, 'header');
   let header: unknown;
   try {
@@ -61,15 +65,25 @@ export function parseCompactJws(text: string): CompactJws {
   const hdr = header as Record<string, unknown>;
   const alg = hdr['alg'];
   if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
-    throw new JwsFormatError('header', 'The JWS header says alg "none": the manifest.jws is unsigned and proves nothing. JMIX signatures use "EdDSA" (Ed25519).', true);
+    throw new JwsFormatError(
+      'header',
+      'The JWS header says alg "none": the manifest.jws is unsigned and proves nothing. JMIX signatures use "EdDSA" (Ed25519).',
+      true,
+    );
   }
   if (alg !== 'EdDSA') {
-    throw new JwsFormatError('header', `The JWS header says alg ${JSON.stringify(alg)}; JMIX manifest signatures use "EdDSA" (Ed25519), the only algorithm accepted.`);
+    throw new JwsFormatError(
+      'header',
+      `The JWS header says alg ${JSON.stringify(alg)}; JMIX manifest signatures use "EdDSA" (Ed25519), the only algorithm accepted.`,
+    );
   }
   const payload = decodePart(p, 'payload');
   const signature = decodePart(s, 'signature');
   if (signature.length !== 64) {
-    throw new JwsFormatError('signature', `The JWS signature (part 3 of 3) is ${signature.length} bytes; an Ed25519 signature is 64 bytes.`);
+    throw new JwsFormatError(
+      'signature',
+      `The JWS signature (part 3 of 3) is ${signature.length} bytes; an Ed25519 signature is 64 bytes.`,
+    );
   }
   return { header: hdr, payload, signature, signingInput: utf8Encode(`${h}.${p}`) };
 }
@@ -218,7 +232,8 @@ export async function verifyManifestJws(args: {
     // jmix-rs records its JWS key nowhere: a JWS whose payload is this manifest is "signed by a key
     // we were not given", not damage. Only a signed payload that contradicts manifest.json fails.
     if (coverage.style === 'edited' || coverage.style === 'not-json') {
-      const why = coverage.style === 'edited' ? `manifest.json differs from the signed payload at ${pointerList(coverage.pointers)}` : coverage.why;
+      const why =
+        coverage.style === 'edited' ? `manifest.json differs from the signed payload at ${pointerList(coverage.pointers)}` : coverage.why;
       return {
         status: 'fail',
         title: 'manifest.jws does not match manifest.json',
@@ -240,7 +255,12 @@ export async function verifyManifestJws(args: {
   const by = `Verified with ${verifiedBy.label} (${verifiedBy.fingerprint}). Header ${headerText}.`;
   switch (coverage.style) {
     case 'rs':
-      return { status: 'pass', title: 'manifest.jws valid (rs style: JWS covers the exact manifest bytes)', detail: `${by} The signed payload is byte-identical to manifest.json.`, data };
+      return {
+        status: 'pass',
+        title: 'manifest.jws valid (rs style: JWS covers the exact manifest bytes)',
+        detail: `${by} The signed payload is byte-identical to manifest.json.`,
+        data,
+      };
     case 'reserialised':
       return {
         status: 'pass',
@@ -293,7 +313,9 @@ export function signManifestJws(manifest: Uint8Array | string, secret: Uint8Arra
 export function jwsHeaderTyp(jws: string): string | null {
   try {
     const h = JSON.parse(utf8Decode(base64UrlToBytes(jws.split('.')[0] ?? ''))) as unknown;
-    return typeof h === 'object' && h !== null && typeof (h as Record<string, unknown>).typ === 'string' ? ((h as Record<string, unknown>).typ as string) : null;
+    return typeof h === 'object' && h !== null && typeof (h as Record<string, unknown>).typ === 'string'
+      ? ((h as Record<string, unknown>).typ as string)
+      : null;
   } catch {
     return null;
   }

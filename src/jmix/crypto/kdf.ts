@@ -12,7 +12,11 @@ export async function hkdfInputKey(privateKey: Uint8Array, publicKey: Uint8Array
 
 /** HKDF-SHA256(ikm, salt = empty, info) → 32 bytes: an AES-256 key. */
 export async function hkdfAes256Key(ikm: CryptoKey, info: string): Promise<Uint8Array> {
-  const bits = await globalThis.crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }, ikm, 256);
+  const bits = await globalThis.crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
+    ikm,
+    256,
+  );
   return new Uint8Array(bits);
 }
 

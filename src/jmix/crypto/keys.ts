@@ -4,15 +4,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { Base64Error, base64ToBytes, bytesToHex, hexToBytes, utf8Decode } from './bytes.ts';
 
 export type KeyFormatReason =
-  | 'empty'
-  | 'bad-base64'
-  | 'bad-hex'
-  | 'wrong-length'
-  | 'public-key'
-  | 'wrong-key-type'
-  | 'pem'
-  | 'binary'
-  | 'json';
+  'empty' | 'bad-base64' | 'bad-hex' | 'wrong-length' | 'public-key' | 'wrong-key-type' | 'pem' | 'binary' | 'json';
 
 export class KeyFormatError extends Error {
   readonly reason: KeyFormatReason;
@@ -29,8 +21,7 @@ const ED25519_PKCS8_PREFIX = '302e020100300506032b657004220420';
 const X25519_SPKI_PREFIX = '302a300506032b656e032100';
 const ED25519_SPKI_PREFIX = '302a300506032b6570032100';
 
-const HOW =
-  'An X25519 recipient private key is 32 bytes: base64 text (44 characters ending in "="), a raw 32-byte file, or 64 hex digits.';
+const HOW = 'An X25519 recipient private key is 32 bytes: base64 text (44 characters ending in "="), a raw 32-byte file, or 64 hex digits.';
 
 /** Returns the 32-byte X25519 private key, or throws KeyFormatError saying what is wrong with the input. */
 export function parseRecipientKey(input: string | Uint8Array): Uint8Array {
@@ -137,10 +128,7 @@ function fromPem(text: string): Uint8Array {
     );
   }
   if (label !== 'PRIVATE KEY') {
-    throw new KeyFormatError(
-      'pem',
-      `This looks like a PEM "${label}" block, which is not an X25519 private key. ${HOW}`,
-    );
+    throw new KeyFormatError('pem', `This looks like a PEM "${label}" block, which is not an X25519 private key. ${HOW}`);
   }
   let der: Uint8Array;
   try {
@@ -150,8 +138,5 @@ function fromPem(text: string): Uint8Array {
   }
   const key = fromDer(der);
   if (key) return key;
-  throw new KeyFormatError(
-    'pem',
-    `This PEM private key (${der.length} bytes of DER) is not an X25519 key. ${HOW}`,
-  );
+  throw new KeyFormatError('pem', `This PEM private key (${der.length} bytes of DER) is not an X25519 key. ${HOW}`);
 }

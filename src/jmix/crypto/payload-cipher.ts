@@ -51,7 +51,10 @@ export function defaultOrder(hints: { ciphertextName: string; manifestLooksJs: b
 
 function decodeField(value: string | null | undefined, field: string, expected: number): Uint8Array {
   if (value == null || value === '') {
-    throw new DecryptError('bad-parameters', `security.encryption.${field} is missing from the manifest; it must be ${expected} bytes in base64.`);
+    throw new DecryptError(
+      'bad-parameters',
+      `security.encryption.${field} is missing from the manifest; it must be ${expected} bytes in base64.`,
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -73,7 +76,10 @@ function decodeField(value: string | null | undefined, field: string, expected: 
 export function parseEncryptionParams(encryption: EncryptionInfo): { ephemeral: Uint8Array; iv: Uint8Array; tag: Uint8Array | null } {
   const algo = (encryption.algorithm ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
   if (algo !== 'AES256GCM') {
-    throw new DecryptError('bad-parameters', `security.encryption.algorithm is "${encryption.algorithm}"; every JMIX producer uses "AES-256-GCM", which is the only algorithm this viewer can decrypt.`);
+    throw new DecryptError(
+      'bad-parameters',
+      `security.encryption.algorithm is "${encryption.algorithm}"; every JMIX producer uses "AES-256-GCM", which is the only algorithm this viewer can decrypt.`,
+    );
   }
   return {
     ephemeral: decodeField(encryption.ephemeralPublicKey, 'ephemeral_public_key', 32),
@@ -151,7 +157,10 @@ export async function decryptPayload(args: {
       // OperationError = tag mismatch: wrong key, wrong info string, or altered bytes. Try the next.
     }
   }
-  throw authFailedError(tried, tagSource === 'file-tail' ? ' (the manifest has no auth_tag, so the last 16 bytes of the file were used as the tag)' : '');
+  throw authFailedError(
+    tried,
+    tagSource === 'file-tail' ? ' (the manifest has no auth_tag, so the last 16 bytes of the file were used as the tag)' : '',
+  );
 }
 
 /**
@@ -169,9 +178,7 @@ export async function encryptPayload(
   const eph = generateX25519KeyPair();
   const key = await aesGcmKey(await deriveAes256Key(eph.privateKey, recipientPublicKey, HKDF_INFO[producer]), 'encrypt');
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = new Uint8Array(
-    await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, key, bs(plaintext)),
-  );
+  const sealed = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, key, bs(plaintext)));
   return {
     ciphertext: sealed.slice(0, sealed.length - TAG_BYTES),
     encryption: {

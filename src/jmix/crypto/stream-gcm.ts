@@ -21,7 +21,8 @@ function requireIv(iv: Uint8Array): void {
 }
 
 function requireTag(tag: Uint8Array): void {
-  if (tag.length !== TAG_BYTES) throw new DecryptError('bad-parameters', `The GCM tag is ${tag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
+  if (tag.length !== TAG_BYTES)
+    throw new DecryptError('bad-parameters', `The GCM tag is ${tag.length} bytes; JMIX uses ${TAG_BYTES}-byte tags.`);
 }
 
 /**
@@ -65,8 +66,12 @@ async function keyMaterial(key: CryptoKey | Uint8Array): Promise<KeyMaterial> {
     return { ctrKey, gcmKey };
   }
   if (key.extractable) return keyMaterial(new Uint8Array(await subtle().exportKey('raw', key)));
-  if (key.algorithm.name === 'AES-CTR' && key.usages.includes('encrypt') && key.usages.includes('decrypt')) return { ctrKey: key, gcmKey: null };
-  throw new DecryptError('bad-parameters', `The streaming decryptor needs the AES key as raw bytes, an AES-CTR CryptoKey with encrypt+decrypt usages, or an extractable key; it got a non-extractable ${key.algorithm.name} key.`);
+  if (key.algorithm.name === 'AES-CTR' && key.usages.includes('encrypt') && key.usages.includes('decrypt'))
+    return { ctrKey: key, gcmKey: null };
+  throw new DecryptError(
+    'bad-parameters',
+    `The streaming decryptor needs the AES key as raw bytes, an AES-CTR CryptoKey with encrypt+decrypt usages, or an extractable key; it got a non-extractable ${key.algorithm.name} key.`,
+  );
 }
 
 /** H, the tag mask E_K(J0) and a GHASH state for one key and IV. */
@@ -95,7 +100,12 @@ export interface GcmDecryptor {
  * A streaming GCM decryptor. Calls to update() are applied in call order even if not awaited; each
  * overlaps the Web Crypto CTR work with GHASH of the same chunk on the calling thread.
  */
-export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, expectedTag: Uint8Array, opts: { ghash?: GhashEngine } = {}): GcmDecryptor {
+export function createGcmDecryptor(
+  key: CryptoKey | Uint8Array,
+  iv: Uint8Array,
+  expectedTag: Uint8Array,
+  opts: { ghash?: GhashEngine } = {},
+): GcmDecryptor {
   requireIv(iv);
   requireTag(expectedTag);
   const ivCopy = iv.slice();
@@ -130,7 +140,12 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
       const at = offset;
       if (at + chunk.length > GCM_MAX_BYTES) {
         state = 'failed';
-        return Promise.reject(new DecryptError('bad-parameters', `The encrypted payload exceeds AES-GCM's limit of ${GCM_MAX_BYTES} bytes for one message; it cannot be a valid GCM ciphertext.`));
+        return Promise.reject(
+          new DecryptError(
+            'bad-parameters',
+            `The encrypted payload exceeds AES-GCM's limit of ${GCM_MAX_BYTES} bytes for one message; it cannot be a valid GCM ciphertext.`,
+          ),
+        );
       }
       offset += chunk.length;
       // GHASH is a chain: chunks are absorbed one after another, in call order. The CTR work is not,
@@ -148,7 +163,11 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
     async finish() {
       if (state === 'finished') throw new Error('finish() was already called on this GCM decryptor.');
       await queue;
-      if (state === 'failed') throw new DecryptError('auth-failed', 'Decryption was interrupted by an earlier error, so the payload was never authenticated; discard everything decrypted.');
+      if (state === 'failed')
+        throw new DecryptError(
+          'auth-failed',
+          'Decryption was interrupted by an earlier error, so the payload was never authenticated; discard everything decrypted.',
+        );
       state = 'finished';
       const { ghash, tagMask } = await setup;
       const computed = xor16(await ghash.digest(), tagMask);
@@ -161,7 +180,6 @@ export function createGcmDecryptor(key: CryptoKey | Uint8Array, iv: Uint8Array, 
     },
   };
 }
-
 
 export type CiphertextSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 

@@ -54,21 +54,41 @@ const NO_DIGESTS: PayloadDigests = { ciphertext: null, plaintextTar: null, files
 export async function openPayload(docs: Documents, ctx: OpenContext): Promise<PayloadStage> {
   const locked: PayloadStage = { payload: null, digests: { ...NO_DIGESTS }, decryption: null, hkdfProducer: null, tarLayout: null };
   if (!docs.encrypted) {
-    ctx.checks.push({ id: 'decrypt', status: 'not-present', title: 'Not encrypted', detail: 'The payload is stored in plain form (payload/ folder).' });
+    ctx.checks.push({
+      id: 'decrypt',
+      status: 'not-present',
+      title: 'Not encrypted',
+      detail: 'The payload is stored in plain form (payload/ folder).',
+    });
     return { ...locked, payload: docs.plainPayload };
   }
   const encryption = docs.manifest.encryption;
   if (!docs.ciphertext || !encryption) {
-    ctx.checks.push({ id: 'decrypt', status: 'fail', title: 'Encrypted payload cannot be opened', detail: !docs.ciphertext ? 'The manifest says the payload is encrypted, but there is no payload.encrypted or payload.enc file next to it. The envelope is incomplete: ask the sender for the whole envelope.' : 'There is an encrypted payload file but the manifest has no security.encryption block (ephemeral key, IV, tag), so it cannot be decrypted.' });
+    ctx.checks.push({
+      id: 'decrypt',
+      status: 'fail',
+      title: 'Encrypted payload cannot be opened',
+      detail: !docs.ciphertext
+        ? 'The manifest says the payload is encrypted, but there is no payload.encrypted or payload.enc file next to it. The envelope is incomplete: ask the sender for the whole envelope.'
+        : 'There is an encrypted payload file but the manifest has no security.encryption block (ephemeral key, IV, tag), so it cannot be decrypted.',
+    });
     return locked;
   }
   const { name, file } = docs.ciphertext;
-  const streamed = file.blob !== undefined && file.size >= (ctx.options.streamAbove?.decrypt ?? STREAM_DECRYPT_BYTES) && !!encryption.authTag;
+  const streamed =
+    file.blob !== undefined && file.size >= (ctx.options.streamAbove?.decrypt ?? STREAM_DECRYPT_BYTES) && !!encryption.authTag;
   const ciphertext = streamed ? null : await file.bytes();
-  locked.digests.ciphertext = memo(async () => (ciphertext ? toHex(await ctx.hasher.sha256([ciphertext])) : hashBlob(file.blob!, undefined, ctx.signal)));
+  locked.digests.ciphertext = memo(async () =>
+    ciphertext ? toHex(await ctx.hasher.sha256([ciphertext])) : hashBlob(file.blob!, undefined, ctx.signal),
+  );
   const key = recipientKey(ctx);
   if (!key) {
-    ctx.checks.push({ id: 'decrypt', status: 'unverifiable', title: 'Encrypted: a recipient key is needed', detail: `The payload is encrypted (${name}, ${file.size.toLocaleString('en')} bytes, AES-256-GCM for an X25519 recipient key). Enter the recipient private key to decrypt and verify it.` });
+    ctx.checks.push({
+      id: 'decrypt',
+      status: 'unverifiable',
+      title: 'Encrypted: a recipient key is needed',
+      detail: `The payload is encrypted (${name}, ${file.size.toLocaleString('en')} bytes, AES-256-GCM for an X25519 recipient key). Enter the recipient private key to decrypt and verify it.`,
+    });
     return locked;
   }
   ctx.progress({ stage: 'decrypting', done: 0, total: file.size });
@@ -77,10 +97,21 @@ export async function openPayload(docs: Documents, ctx: OpenContext): Promise<Pa
   try {
     const looksJs = 'envelope_id' in docs.manifestRaw || 'jmix_version' in docs.manifestRaw;
     const order = defaultOrder({ ciphertextName: name, manifestLooksJs: looksJs });
-    out = ciphertext ? await decryptWhole(ciphertext, name, encryption, key, order, ctx) : await decryptStream(file, name, encryption, key, order, looksJs, ctx);
+    out = ciphertext
+      ? await decryptWhole(ciphertext, name, encryption, key, order, ctx)
+      : await decryptStream(file, name, encryption, key, order, looksJs, ctx);
   } catch (e) {
     if (!(e instanceof DecryptError)) throw e;
-    ctx.checks.push({ id: 'decrypt', status: 'fail', title: e.reason === 'auth-failed' ? 'Could not decrypt: wrong key or damaged payload' : 'Could not decrypt: the encryption parameters are invalid', detail: e.message, data: { tried: e.tried } });
+    ctx.checks.push({
+      id: 'decrypt',
+      status: 'fail',
+      title:
+        e.reason === 'auth-failed'
+          ? 'Could not decrypt: wrong key or damaged payload'
+          : 'Could not decrypt: the encryption parameters are invalid',
+      detail: e.message,
+      data: { tried: e.tried },
+    });
     return locked;
   }
   ctx.progress({ stage: 'decrypting', done: file.size, total: file.size });
@@ -89,7 +120,13 @@ export async function openPayload(docs: Documents, ctx: OpenContext): Promise<Pa
   ctx.checks.push(check);
   const cipherHex = out.digests.ciphertext;
   const digests: PayloadDigests = { ...out.digests, ciphertext: cipherHex ? async () => cipherHex : locked.digests.ciphertext };
-  const stage: PayloadStage = { payload: out.files, digests, decryption: { infoString: out.infoString, ciphertextFile: name }, hkdfProducer: out.producer, tarLayout: out.layout };
+  const stage: PayloadStage = {
+    payload: out.files,
+    digests,
+    decryption: { infoString: out.infoString, ciphertextFile: name },
+    hkdfProducer: out.producer,
+    tarLayout: out.layout,
+  };
   // A tar that other tools would read differently releases nothing: no reading is covered.
   return check.status === 'fail' ? { ...stage, payload: null, digests: { ...digests, files: null, headers: undefined } } : stage;
 }
@@ -107,16 +144,40 @@ function recipientKey(ctx: OpenContext): Uint8Array | null {
 
 type Order = ReturnType<typeof defaultOrder>;
 
-async function decryptWhole(ciphertext: Uint8Array, name: string, encryption: EncryptionInfo, privateKey: Uint8Array, order: Order, ctx: OpenContext): Promise<Decrypted> {
+async function decryptWhole(
+  ciphertext: Uint8Array,
+  name: string,
+  encryption: EncryptionInfo,
+  privateKey: Uint8Array,
+  order: Order,
+  ctx: OpenContext,
+): Promise<Decrypted> {
   const o = await decryptPayload({ ciphertext, encryption, privateKey, order });
   const plaintext = o.plaintext;
   const tar = payloadFilesFromTar(plaintext, name);
   const files = [...tar.files.entries()].map(([path, bytes]) => ({ path, size: bytes.length, bytes: async () => bytes }));
   const plaintextTar = memo(async () => toHex(await ctx.hasher.sha256([plaintext])));
-  return { files, infoString: o.infoString, producer: o.producer, tagSource: o.tagSource, layout: tar.layout, problems: tar.problems, streamed: false, digests: { plaintextTar, files: null, headers: undefined } };
+  return {
+    files,
+    infoString: o.infoString,
+    producer: o.producer,
+    tagSource: o.tagSource,
+    layout: tar.layout,
+    problems: tar.problems,
+    streamed: false,
+    digests: { plaintextTar, files: null, headers: undefined },
+  };
 }
 
-async function decryptStream(file: EntryFile, name: string, encryption: EncryptionInfo, privateKey: Uint8Array, order: Order, looksJs: boolean, ctx: OpenContext): Promise<Decrypted> {
+async function decryptStream(
+  file: EntryFile,
+  name: string,
+  encryption: EncryptionInfo,
+  privateKey: Uint8Array,
+  order: Order,
+  looksJs: boolean,
+  ctx: OpenContext,
+): Promise<Decrypted> {
   const { options } = ctx;
   // Each producer's payload_hash recipe, computed on the way when the dialect suggests it.
   const s = await decryptPayloadStreaming({
@@ -145,7 +206,12 @@ async function decryptStream(file: EntryFile, name: string, encryption: Encrypti
     layout: s.layout,
     problems: s.problems,
     streamed: true,
-    digests: { plaintextTar: tarHash ? async () => tarHash : null, files: s.fileHashes, headers: s.inspected, ciphertext: s.ciphertextHash ?? undefined },
+    digests: {
+      plaintextTar: tarHash ? async () => tarHash : null,
+      files: s.fileHashes,
+      headers: s.inspected,
+      ciphertext: s.ciphertextHash ?? undefined,
+    },
   };
 }
 
@@ -156,7 +222,17 @@ async function decryptStream(file: EntryFile, name: string, encryption: Encrypti
 function decryptCheck(out: Decrypted): Check {
   const tarIssues = out.problems.filter((p) => p.severity !== 'info');
   const refused = out.problems.some((p) => p.fatal);
-  const title = refused ? 'Decrypted and authenticated, but the payload tar inside can be read more than one way' : tarIssues.length ? 'Decrypted and authenticated, but the payload tar inside is damaged' : 'Decrypted and authenticated';
+  const title = refused
+    ? 'Decrypted and authenticated, but the payload tar inside can be read more than one way'
+    : tarIssues.length
+      ? 'Decrypted and authenticated, but the payload tar inside is damaged'
+      : 'Decrypted and authenticated';
   const detail = `AES-256-GCM authenticated the payload with the HKDF info string "${out.infoString}" (${out.producer}), tag from the ${out.tagSource === 'manifest' ? 'manifest' : 'end of the file'}${out.streamed ? ', decrypted as a stream' : ''}. ${out.files.length} file(s) in the payload.${tarIssues.length ? ` ${tarIssues.map((p) => p.message).join(' ')}` : ''}`;
-  return { id: 'decrypt', status: refused ? 'fail' : tarIssues.length ? 'warn' : 'pass', title, detail, data: { infoString: out.infoString, producer: out.producer, tarLayout: out.layout, streamed: out.streamed } };
+  return {
+    id: 'decrypt',
+    status: refused ? 'fail' : tarIssues.length ? 'warn' : 'pass',
+    title,
+    detail,
+    data: { infoString: out.infoString, producer: out.producer, tarLayout: out.layout, streamed: out.streamed },
+  };
 }

@@ -29,7 +29,8 @@ export async function readDocuments(c: CarrierStage, ctx: OpenContext): Promise<
   const manifestJson = readJson(manifestBytes, 'manifest.json');
   if (!manifestJson.ok) throw new EnvelopeError('bad-manifest', manifestJson.problems[0]!.message, manifestJson.problems);
   ctx.note(manifestJson.problems);
-  if (!isObject(manifestJson.value)) throw new EnvelopeError('bad-manifest', 'manifest.json does not hold a JSON object. It is not a JMIX manifest.');
+  if (!isObject(manifestJson.value))
+    throw new EnvelopeError('bad-manifest', 'manifest.json does not hold a JSON object. It is not a JMIX manifest.');
   const manifestRaw = manifestJson.value;
   const manifest = normaliseManifest(manifestRaw, ctx.problems);
   append(ctx.schemaProblems, validate(manifestRaw, manifestSchema, 'manifest.json'));
@@ -38,15 +39,36 @@ export async function readDocuments(c: CarrierStage, ctx: OpenContext): Promise<
   const jwsName = manifest.jwsFile && c.at(manifest.jwsFile) ? manifest.jwsFile : c.at('manifest.jws') ? 'manifest.jws' : null;
   const jws = jwsName ? { name: jwsName, text: new TextDecoder().decode(await c.at(jwsName)!.bytes()).trim() } : null;
   const ciphertextName = CIPHERTEXT_NAMES.find((n) => c.at(n)) ?? null;
-  const plainPayload = [...c.located.files.entries()].filter(([p]) => p.startsWith('payload/')).map(([p, f]) => toPayloadFile(p.slice('payload/'.length), f));
+  const plainPayload = [...c.located.files.entries()]
+    .filter(([p]) => p.startsWith('payload/'))
+    .map(([p, f]) => toPayloadFile(p.slice('payload/'.length), f));
   const encrypted = manifest.encryption !== null || (ciphertextName !== null && plainPayload.length === 0);
   const { located } = c;
   const hasRootReadme = located.files.has('README.md') || located.ignored.some((p) => p === joinRoot(located.root, 'README.md'));
 
   ctx.checks.push(
-    structureCheck({ manifestId: manifest.id, hasAudit: audit.present, encrypted, ciphertextName, hasEncryptionBlock: manifest.encryption !== null, plainCount: plainPayload.length, ignored: located.ignored, problems: [...c.carrier.problems, ...located.problems] }),
+    structureCheck({
+      manifestId: manifest.id,
+      hasAudit: audit.present,
+      encrypted,
+      ciphertextName,
+      hasEncryptionBlock: manifest.encryption !== null,
+      plainCount: plainPayload.length,
+      ignored: located.ignored,
+      problems: [...c.carrier.problems, ...located.problems],
+    }),
   );
-  return { manifestBytes, manifestRaw, manifest, audit, jws, ciphertext: ciphertextName ? { name: ciphertextName, file: c.at(ciphertextName)! } : null, plainPayload, encrypted, hasRootReadme };
+  return {
+    manifestBytes,
+    manifestRaw,
+    manifest,
+    audit,
+    jws,
+    ciphertext: ciphertextName ? { name: ciphertextName, file: c.at(ciphertextName)! } : null,
+    plainPayload,
+    encrypted,
+    hasRootReadme,
+  };
 }
 
 /** audit.json; `damage` says why it could not be used in full (unreadable, no list, skipped entries): the audit check warns. */
@@ -56,14 +78,20 @@ async function readAudit(file: EntryFile | undefined, ctx: OpenContext): Promise
   const r = readJson(await file.bytes(), 'audit.json');
   ctx.note(r.problems);
   if (!r.ok) {
-    append(audit.damage, r.problems.map((p) => p.message));
+    append(
+      audit.damage,
+      r.problems.map((p) => p.message),
+    );
     return audit;
   }
   audit.raw = r.value;
   const sink: Parameters<typeof normaliseAudit>[1] = [];
   audit.entries = normaliseAudit(r.value, sink);
   ctx.note(sink);
-  append(audit.damage, sink.map((p) => p.message));
+  append(
+    audit.damage,
+    sink.map((p) => p.message),
+  );
   append(ctx.schemaProblems, validate(r.value, auditSchema, 'audit.json'));
   return audit;
 }

@@ -28,20 +28,38 @@ export async function readPayloadDocuments(payload: PayloadFile[] | null, ctx: O
       out.metadata = normaliseMetadata(r.value, ctx.problems);
       out.metadataHasDicomBlock = isObject(r.value.dicom);
       if (!out.metadataHasDicomBlock) append(ctx.schemaProblems, validate(r.value, metadataSchema, 'payload/metadata.json'));
-    } else if (r.ok) ctx.problems.push({ severity: 'warning', file: 'payload/metadata.json', pointer: '', message: 'metadata.json does not hold a JSON object; it was ignored.' });
+    } else if (r.ok)
+      ctx.problems.push({
+        severity: 'warning',
+        file: 'payload/metadata.json',
+        pointer: '',
+        message: 'metadata.json does not hold a JSON object; it was ignored.',
+      });
   } else if (payload) {
-    ctx.problems.push({ severity: 'warning', file: 'payload/metadata.json', pointer: '', message: 'The payload has no metadata.json; patient and study details come from the DICOM headers only.' });
+    ctx.problems.push({
+      severity: 'warning',
+      file: 'payload/metadata.json',
+      pointer: '',
+      message: 'The payload has no metadata.json; patient and study details come from the DICOM headers only.',
+    });
   }
   const filesJsonFile = byPath.get('files.json');
   if (filesJsonFile) {
     const r = readJson(await filesJsonFile.bytes(), 'payload/files.json');
     ctx.note(r.problems);
-    if (!r.ok) append(out.filesJsonDamage, r.problems.map((p) => p.message));
+    if (!r.ok)
+      append(
+        out.filesJsonDamage,
+        r.problems.map((p) => p.message),
+      );
     if (r.ok) {
       const sink: Problem[] = [];
       out.filesJson = normaliseFilesJson(r.value, sink);
       ctx.note(sink);
-      append(out.filesJsonDamage, sink.map((p) => p.message));
+      append(
+        out.filesJsonDamage,
+        sink.map((p) => p.message),
+      );
       append(ctx.schemaProblems, validate(r.value, filesSchema, 'payload/files.json'));
     }
   }

@@ -31,8 +31,20 @@ export async function verify(c: CarrierStage, docs: Documents, p: PayloadStage, 
   ctx.progress({ stage: 'verifying', done: 0, total: payload?.length ?? 0 });
   // A plain payload's files are read once: hashed, and their DICOM headers parsed on the way.
   const headers = new Map<string, HeaderResult>();
-  const fileHashes = memo(async () => p.digests.files ?? hashFiles(payload ?? [], ctx, (f, bytes) => headers.set(f.path, parseDicomHeader(bytes, f.path))));
-  ctx.checks.push(await checkPayloadHash({ declared: docs.manifest.payloadHash, dialectHint: dialect, payload, fileHashes, ciphertextHash: p.digests.ciphertext, plaintextTarHash: p.digests.plaintextTar, hasher: ctx.hasher }));
+  const fileHashes = memo(
+    async () => p.digests.files ?? hashFiles(payload ?? [], ctx, (f, bytes) => headers.set(f.path, parseDicomHeader(bytes, f.path))),
+  );
+  ctx.checks.push(
+    await checkPayloadHash({
+      declared: docs.manifest.payloadHash,
+      dialectHint: dialect,
+      payload,
+      fileHashes,
+      ciphertextHash: p.digests.ciphertext,
+      plaintextTarHash: p.digests.plaintextTar,
+      hasher: ctx.hasher,
+    }),
+  );
   ctx.checks.push(filesJsonDamaged(await checkFilesJson(pd.filesJson, payload, fileHashes), pd.filesJsonDamage));
   ctx.abortIfCancelled();
 
@@ -70,18 +82,33 @@ function dialectOf(c: CarrierStage, docs: Documents, p: PayloadStage, pd: Payloa
 /** An unreadable or malformed files.json is not "absent", and its skipped entries are not "all match". */
 function filesJsonDamaged(checked: Check, damage: readonly string[]): Check {
   if (!damage.length || (checked.status !== 'pass' && checked.status !== 'not-present')) return checked;
-  return { ...checked, status: 'warn', title: 'files.json is damaged: per-file checks are incomplete', detail: `${damage.join(' ')} ${checked.detail}` };
+  return {
+    ...checked,
+    status: 'warn',
+    title: 'files.json is damaged: per-file checks are incomplete',
+    detail: `${damage.join(' ')} ${checked.detail}`,
+  };
 }
 
 async function assertionChecks(docs: Documents, now: Date): Promise<Check[]> {
   const m = docs.manifestRaw;
   const out: Check[] = [];
-  const parties = [['sender', m.sender, undefined], ['requester', m.requester, undefined], ...receiverList(m).map((r, i) => ['receiver', r, i] as const)] as const;
+  const parties = [
+    ['sender', m.sender, undefined],
+    ['requester', m.requester, undefined],
+    ...receiverList(m).map((r, i) => ['receiver', r, i] as const),
+  ] as const;
   for (const [role, entity, index] of parties) {
     const id = (role === 'receiver' ? `assertion:receiver:${index}` : `assertion:${role}`) as Check['id'];
     if (!isObject(entity) || !isObject(entity.assertion)) {
       const who = role === 'sender' ? 'who sent this' : 'this party';
-      if (role !== 'receiver' || isObject(entity)) out.push({ id, status: 'not-present', title: `No ${role} assertion`, detail: `The ${role}${index !== undefined ? ` #${index + 1}` : ''} entry carries no signed assertion, so ${who} is as claimed, not proven.` });
+      if (role !== 'receiver' || isObject(entity))
+        out.push({
+          id,
+          status: 'not-present',
+          title: `No ${role} assertion`,
+          detail: `The ${role}${index !== undefined ? ` #${index + 1}` : ''} entry carries no signed assertion, so ${who} is as claimed, not proven.`,
+        });
       continue;
     }
     out.push(describeAssertion({ id, ...(await verifyAssertion({ manifest: m, role, index, entity, now })) }));
@@ -90,7 +117,11 @@ async function assertionChecks(docs: Documents, now: Date): Promise<Check[]> {
 }
 
 /** SHA-256 of every file; `inspect` sees each file's bytes while they are at hand (headers are parsed there). */
-async function hashFiles(files: readonly PayloadFile[], ctx: OpenContext, inspect: (file: PayloadFile, bytes: Uint8Array) => void): Promise<Map<string, string>> {
+async function hashFiles(
+  files: readonly PayloadFile[],
+  ctx: OpenContext,
+  inspect: (file: PayloadFile, bytes: Uint8Array) => void,
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let next = 0;
   let done = 0;

@@ -102,7 +102,13 @@ describe('long names', () => {
 
   it('gnu: names over 100 bytes use ././@LongLink', () => {
     for (const name of [LONG_120, LONG_300]) {
-      const tar = writeTar([{ name, data: content(name) }, { name: 'short.txt', data: enc.encode('s') }], 'gnu');
+      const tar = writeTar(
+        [
+          { name, data: content(name) },
+          { name: 'short.txt', data: enc.encode('s') },
+        ],
+        'gnu',
+      );
       expect(dec.decode(tar.subarray(0, 13))).toBe('././@LongLink');
       expect(String.fromCharCode(tar[156]!)).toBe('L');
       const { entries, problems } = readTar(tar, 't');
@@ -138,13 +144,22 @@ describe('numeric fields and PAX', () => {
     big[0] = 0x80;
     const value = 2 ** 34 + 5; // beyond the 8 GiB an octal size field holds
     let v = value;
-    for (let i = 11; i > 0; i--) (big[i] = v % 256), (v = Math.floor(v / 256));
+    for (let i = 11; i > 0; i--) {
+      big[i] = v % 256;
+      v = Math.floor(v / 256);
+    }
     expect(parseTarNumber(big)).toBe(value);
     expect(parseTarNumber(new Uint8Array(8).fill(0xff))).toBe(-1);
   });
 
   it('reads an entry whose size field is base-256', () => {
-    const tar = writeTar([{ name: 'big.bin', data: content('big', 700) }, { name: 'next.txt', data: enc.encode('next') }], 'gnu');
+    const tar = writeTar(
+      [
+        { name: 'big.bin', data: content('big', 700) },
+        { name: 'next.txt', data: enc.encode('next') },
+      ],
+      'gnu',
+    );
     const size = tar.subarray(124, 136);
     size.fill(0);
     size[0] = 0x80;
@@ -218,7 +233,9 @@ describe('damaged archives', () => {
     const tar = writeTar(files, 'ustar');
     const cut = readTar(tar.subarray(0, 512 + 400), 'tar:cut.tar');
     expect(cut.entries).toEqual([]);
-    expect(cut.problems[0]!.message).toMatch(/header #1 at byte offset 0 \("a\.txt"\): declares 1000 bytes of data but only 400 remain; .*\(600 bytes missing\)/);
+    expect(cut.problems[0]!.message).toMatch(
+      /header #1 at byte offset 0 \("a\.txt"\): declares 1000 bytes of data but only 400 remain; .*\(600 bytes missing\)/,
+    );
 
     const cut2 = readTar(tar.subarray(0, 1536 + 512 + 100), 'tar:cut.tar');
     expect(cut2.entries.map((e) => e.name)).toEqual(['a.txt']);

@@ -13,7 +13,8 @@ describe('lazy zip reading (readZipBlob)', () => {
     const eager = readZip(zip, 'zip:x');
     const lazy = await readZipBlob(new Blob([zip as Uint8Array<ArrayBuffer>]), 'zip:x');
     expect(lazy.files.map((f) => [f.path, f.size])).toEqual(eager.files.map((f) => [f.path, f.size]));
-    for (const [i, f] of lazy.files.entries()) expect(Buffer.from(await f.bytes()).equals(Buffer.from(await eager.files[i]!.bytes()))).toBe(true);
+    for (const [i, f] of lazy.files.entries())
+      expect(Buffer.from(await f.bytes()).equals(Buffer.from(await eager.files[i]!.bytes()))).toBe(true);
   });
 
   it('finds a damaged entry when it is read, with a specific message', async () => {

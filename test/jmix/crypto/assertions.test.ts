@@ -29,9 +29,13 @@ describe('canonicalisation and field resolution', () => {
   });
   it('sorts keys byte-wise and escapes as serde_json / PHP json_encode do', () => {
     const values = { 'sender.name': 'Genève/\u2028', 'manifest.id': 'x', 'sender.contact': { value: 'v', system: 'email' }, Z: null };
-    expect(canonicalRs(values)).toBe('{"Z":null,"manifest.id":"x","sender.contact":{"system":"email","value":"v"},"sender.name":"Genève/\u2028"}');
+    expect(canonicalRs(values)).toBe(
+      '{"Z":null,"manifest.id":"x","sender.contact":{"system":"email","value":"v"},"sender.name":"Genève/\u2028"}',
+    );
     expect(canonicalRs(values, 'as-written')).toContain('{"value":"v","system":"email"}');
-    expect(canonicalPhp(values)).toBe('{"Z":null,"manifest.id":"x","sender.contact":{"value":"v","system":"email"},"sender.name":"Genève/\\u2028"}');
+    expect(canonicalPhp(values)).toBe(
+      '{"Z":null,"manifest.id":"x","sender.contact":{"value":"v","system":"email"},"sender.name":"Genève/\\u2028"}',
+    );
     // Byte order, not UTF-16 order: U+FF5E (3 UTF-8 bytes) sorts before U+1F600 (4 bytes).
     expect(canonicalRs({ '\u{1F600}': 1, '\uFF5E': 2 })).toBe('{"\uFF5E":2,"\u{1F600}":1}');
   });
@@ -40,7 +44,11 @@ describe('canonicalisation and field resolution', () => {
 describe('entity assertions', () => {
   function signedManifest(style: 'rs' | 'php', opts: { expiresAt?: string } = {}) {
     const m = rsManifest();
-    for (const [role, index, n] of [['sender', 0, 11], ['requester', 0, 12], ['receiver', 0, 13]] as const) {
+    for (const [role, index, n] of [
+      ['sender', 0, 11],
+      ['requester', 0, 12],
+      ['receiver', 0, 13],
+    ] as const) {
       const a = signAssertion({ manifest: m, role, index, seed32: seed(n), style, ...opts });
       const entity = role === 'receiver' ? (m['receiver'] as Record<string, unknown>[])[0]! : (m[role] as Record<string, unknown>);
       entity['assertion'] = a;
@@ -74,7 +82,9 @@ describe('entity assertions', () => {
     expect(r.detail).toContain('"sender.name":"Mallory"');
     const m2 = signedManifest('rs');
     m2['timestamp'] = '2025-10-19T00:00:00Z';
-    expect((await verifyAssertion({ manifest: m2, role: 'receiver', index: 0, entity: entity(m2, 'receiver'), now: NOW })).status).toBe('fail');
+    expect((await verifyAssertion({ manifest: m2, role: 'receiver', index: 0, entity: entity(m2, 'receiver'), now: NOW })).status).toBe(
+      'fail',
+    );
   });
 
   it('php style verifies only through the wrapper-path fallback, with the "binds no manifest values" warning', async () => {
@@ -97,7 +107,12 @@ describe('entity assertions', () => {
     expect(r.status).toBe('warn');
     expect(r.title).toMatch(/signature valid; expired on 2025-12-31T00:00:00Z/);
     expect(r.data['expired']).toBe(true);
-    const before = await verifyAssertion({ manifest: m, role: 'sender', entity: entity(m, 'sender'), now: new Date('2025-06-01T00:00:00Z') });
+    const before = await verifyAssertion({
+      manifest: m,
+      role: 'sender',
+      entity: entity(m, 'sender'),
+      now: new Date('2025-06-01T00:00:00Z'),
+    });
     expect(before.status).toBe('pass');
   });
 

@@ -1,6 +1,16 @@
 // Encodings: base64, base64url, hex, UTF-8, and constant-time equality.
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, base64UrlToBytes, bytesToBase64, bytesToBase64Url, bytesToHex, constantTimeEqual, hexToBytes, utf8Decode, utf8Encode } from '../../../src/jmix/crypto/bytes.ts';
+import {
+  base64ToBytes,
+  base64UrlToBytes,
+  bytesToBase64,
+  bytesToBase64Url,
+  bytesToHex,
+  constantTimeEqual,
+  hexToBytes,
+  utf8Decode,
+  utf8Encode,
+} from '../../../src/jmix/crypto/bytes.ts';
 
 describe('bytes', () => {
   it('round-trips base64 and base64url, tolerating whitespace and missing padding', () => {

@@ -19,7 +19,12 @@ describe('manifest.jws', () => {
     const r = await verifyManifestJws({ jwsText: jwsText + '\n', manifestBytes, candidateKeys: [other, signer] });
     expect(r.status).toBe('pass');
     expect(r.title).toMatch(/rs style: JWS covers the exact manifest bytes/);
-    expect(r.data['verifiedBy']).toEqual({ label: 'user key', fingerprint: fingerprint(signer.publicKey), publicKey: bytesToBase64(signer.publicKey), trusted: false });
+    expect(r.data['verifiedBy']).toEqual({
+      label: 'user key',
+      fingerprint: fingerprint(signer.publicKey),
+      publicKey: bytesToBase64(signer.publicKey),
+      trusted: false,
+    });
     expect(r.data['coversPayloadHash']).toBe(true);
     expect(r.detail).toContain(fingerprint(signer.publicKey));
   });
@@ -39,7 +44,11 @@ describe('manifest.jws', () => {
     const r = await verifyManifestJws({ jwsText, manifestBytes: utf8Encode(JSON.stringify(final, null, 4)), candidateKeys: [signer] });
     expect(r.status).toBe('warn');
     expect(r.title).toMatch(/pre-finalisation snapshot/);
-    expect([...(r.data['differingPointers'] as string[])].sort()).toEqual(['/security/encryption', '/security/jws', '/security/payload_hash']);
+    expect([...(r.data['differingPointers'] as string[])].sort()).toEqual([
+      '/security/encryption',
+      '/security/jws',
+      '/security/payload_hash',
+    ]);
   });
 
   it('manifest edited after signing -> fail with the JSON pointers that differ', async () => {
@@ -88,7 +97,9 @@ describe('manifest.jws', () => {
     expect(() => parseCompactJws(hs)).toThrow(/alg "HS256".*"EdDSA"/);
     expect(() => parseCompactJws('a.b')).toThrow(/3 base64url parts.*has 2/);
     const [h, , s] = signManifestJws(manifestBytes, seed(1), 'rs').split('.');
-    expect(() => parseCompactJws(`${h}.ab+c.${s}`)).toThrow(/JWS payload \(part 2 of 3\) is not valid base64url: unexpected character '\+' at position 3/);
+    expect(() => parseCompactJws(`${h}.ab+c.${s}`)).toThrow(
+      /JWS payload \(part 2 of 3\) is not valid base64url: unexpected character '\+' at position 3/,
+    );
     const bad = await verifyManifestJws({ jwsText: `${h}.ab+c.${s}`, manifestBytes, candidateKeys: [signer] });
     expect(bad.status).toBe('fail');
     expect(bad.title).toMatch(/malformed \(payload\)/);

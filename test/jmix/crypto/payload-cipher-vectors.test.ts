@@ -22,22 +22,25 @@ describeWithShared(['jmix', 'vectors', 'jmix-js'], 'real jmix-js vectors', () =>
     expect(bytesToBase64(publicKeyFromPrivate(priv))).toBe(keys.recipient_public_key_b64);
   });
 
-  it.each(['webcrypto', 'noble'] as const)('decrypts encrypted/payload.encrypted with JMIX-Payload-Encryption (%s X25519)', async (backend) => {
-    setX25519Backend(backend);
-    const ciphertext = new Uint8Array(readFileSync(v(`${expected.encrypted.dir}/payload.encrypted`)));
-    expect(ciphertext.length).toBe(expected.encrypted.ciphertext_bytes);
-    const out = await decryptPayload({
-      ciphertext,
-      encryption: info,
-      privateKey: parseRecipientKey(keys.recipient_private_key_b64),
-      order: ['jmix-rs', 'jmix-php', 'jmix-js'],
-    });
-    expect(out.infoString).toBe('JMIX-Payload-Encryption');
-    expect(out.producer).toBe('jmix-js');
-    expect(out.plaintext.length).toBe(59392);
-    expect('sha256:' + sha256hex(out.plaintext)).toBe(expected.encrypted.sha256_of_plaintext_tar_rs_recipe_would_give);
-    expect(utf8Decode(out.plaintext.slice(0, 8))).toBe('payload/');
-  });
+  it.each(['webcrypto', 'noble'] as const)(
+    'decrypts encrypted/payload.encrypted with JMIX-Payload-Encryption (%s X25519)',
+    async (backend) => {
+      setX25519Backend(backend);
+      const ciphertext = new Uint8Array(readFileSync(v(`${expected.encrypted.dir}/payload.encrypted`)));
+      expect(ciphertext.length).toBe(expected.encrypted.ciphertext_bytes);
+      const out = await decryptPayload({
+        ciphertext,
+        encryption: info,
+        privateKey: parseRecipientKey(keys.recipient_private_key_b64),
+        order: ['jmix-rs', 'jmix-php', 'jmix-js'],
+      });
+      expect(out.infoString).toBe('JMIX-Payload-Encryption');
+      expect(out.producer).toBe('jmix-js');
+      expect(out.plaintext.length).toBe(59392);
+      expect('sha256:' + sha256hex(out.plaintext)).toBe(expected.encrypted.sha256_of_plaintext_tar_rs_recipe_would_give);
+      expect(utf8Decode(out.plaintext.slice(0, 8))).toBe('payload/');
+    },
+  );
 
   it('the wrong key and the byte-flipped ciphertext both fail authentication', async () => {
     const ciphertext = new Uint8Array(readFileSync(v(`${expected.encrypted.dir}/payload.encrypted`)));

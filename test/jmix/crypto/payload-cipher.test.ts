@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { base64ToBytes, bytesToBase64 } from '../../../src/jmix/crypto/bytes.ts';
 import { generateX25519KeyPair, setX25519Backend } from '../../../src/jmix/crypto/x25519.ts';
-import { DecryptError, decryptPayload, defaultOrder, encryptPayload, HKDF_INFO, type Producer } from '../../../src/jmix/crypto/payload-cipher.ts';
+import { decryptPayload, defaultOrder, encryptPayload, HKDF_INFO, type Producer } from '../../../src/jmix/crypto/payload-cipher.ts';
 import type { EncryptionInfo } from '../../../src/jmix/types.ts';
 import { toInfo, flipBase64Bit, expectDecryptError } from '../../helpers/cipher.ts';
 
@@ -77,7 +77,10 @@ describe('payload cipher', () => {
       [{ algorithm: 'ChaCha20-Poly1305' }, /algorithm is "ChaCha20-Poly1305"/],
     ];
     for (const [change, message] of cases) {
-      const e = await expectDecryptError(decryptPayload({ ciphertext, encryption: { ...info, ...change }, privateKey: priv }), 'bad-parameters');
+      const e = await expectDecryptError(
+        decryptPayload({ ciphertext, encryption: { ...info, ...change }, privateKey: priv }),
+        'bad-parameters',
+      );
       expect(e.message).toMatch(message);
     }
   });
@@ -100,7 +103,10 @@ describe('payload cipher', () => {
     expect(defaultOrder({ ciphertextName: 'x.jmix/payload.enc', manifestLooksJs: false })[0]).toBe('jmix-rs');
     expect(defaultOrder({ ciphertextName: 'payload.encrypted', manifestLooksJs: true })[0]).toBe('jmix-js');
     expect(defaultOrder({ ciphertextName: 'payload.encrypted', manifestLooksJs: false })[0]).toBe('jmix-php');
-    for (const o of [defaultOrder({ ciphertextName: 'payload.enc', manifestLooksJs: true }), defaultOrder({ ciphertextName: 'p', manifestLooksJs: false })]) {
+    for (const o of [
+      defaultOrder({ ciphertextName: 'payload.enc', manifestLooksJs: true }),
+      defaultOrder({ ciphertextName: 'p', manifestLooksJs: false }),
+    ]) {
       expect([...o].sort()).toEqual(['jmix-js', 'jmix-php', 'jmix-rs']);
     }
   });

@@ -32,7 +32,12 @@ describeWithShared(['jmix', 'vectors', 'jmix-php'], 'real jmix-php signed/ and f
       });
       expect(r.status).toBe('warn');
       expect(r.title).toMatch(/pre-finalisation snapshot/);
-      expect(r.data['verifiedBy']).toEqual({ label: 'sender key (keys.json)', fingerprint: fingerprint(pubOf('sender')), publicKey: bytesToBase64(pubOf('sender')), trusted: false });
+      expect(r.data['verifiedBy']).toEqual({
+        label: 'sender key (keys.json)',
+        fingerprint: fingerprint(pubOf('sender')),
+        publicKey: bytesToBase64(pubOf('sender')),
+        trusted: false,
+      });
       // php signs the snapshot before payload_hash was set: the signature never covers the payload.
       expect(r.data['coversPayloadHash']).toBe(false);
       expect([...(r.data['differingPointers'] as string[])].sort()).toEqual(
@@ -41,7 +46,9 @@ describeWithShared(['jmix', 'vectors', 'jmix-php'], 'real jmix-php signed/ and f
     });
 
     it('manifest.jws: requester key alone or no key is unverifiable, the assertion keys find the sender', async () => {
-      expect((await verifyManifestJws({ jwsText, manifestBytes, candidateKeys: [{ label: 'r', publicKey: pubOf('requester') }] })).status).toBe('unverifiable');
+      expect(
+        (await verifyManifestJws({ jwsText, manifestBytes, candidateKeys: [{ label: 'r', publicKey: pubOf('requester') }] })).status,
+      ).toBe('unverifiable');
       expect((await verifyManifestJws({ jwsText, manifestBytes, candidateKeys: [] })).status).toBe('unverifiable');
       const fromManifest = [
         { label: 'requester assertion key', publicKey: base64ToBytes(manifest.requester.assertion.signing_key.public_key) },

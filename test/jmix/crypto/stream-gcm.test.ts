@@ -87,7 +87,8 @@ describe('equivalence with one-shot Web Crypto AES-GCM', () => {
       const plain = randomBytes(size);
       const { ciphertext, tag } = await sealOneShot(key, iv, plain);
       const cuts = Array.from({ length: 5 }, () => 1 + Math.floor(Math.random() * 40_000));
-      for (const engine of ['webcrypto', 'noble'] as const) expectSameBytes(await streamOpen(key, iv, ciphertext, tag, cuts, engine), plain);
+      for (const engine of ['webcrypto', 'noble'] as const)
+        expectSameBytes(await streamOpen(key, iv, ciphertext, tag, cuts, engine), plain);
     }
   });
 
