@@ -6,21 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { el, writeDicomFile } from '../fixtures/dicom/writer.ts';
-import { auditOfIntegers, framesDicom } from '../fixtures/hostile/bounds.ts';
-import {
-  basePayload,
-  ENV_ID,
-  folder,
-  HOSTILE_KEYS,
-  packBase,
-  replaceFile,
-  reseal,
-  studyInfo,
-  text,
-  TIMESTAMP,
-  toEnvelopeSource,
-} from '../fixtures/hostile/index.ts';
-import { packEnvelope, type PackedEnvelope } from '../fixtures/envelopes/pack.ts';
+import { auditOfIntegers, framesDicom, signedWithFile } from '../fixtures/hostile/bounds.ts';
+import { folder, HOSTILE_KEYS, packBase, replaceFile, reseal, text, toEnvelopeSource } from '../fixtures/hostile/index.ts';
+import { type PackedEnvelope } from '../fixtures/envelopes/pack.ts';
 import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
 import { parseDicomHeader } from '../src/dicom/header.ts';
 import { indexDicom } from '../src/dicom/index.ts';
@@ -53,15 +41,7 @@ async function verifyCli(env: PackedEnvelope, files = env.files) {
 }
 
 describe('DICOM frames', () => {
-  const signed = (path: string, bytes: Uint8Array) =>
-    packEnvelope({
-      dialect: 'spec',
-      payloadFiles: [...basePayload(), { path, bytes }],
-      study: studyInfo(),
-      id: ENV_ID,
-      timestamp: TIMESTAMP,
-      signWith: HOSTILE_KEYS.signingSeed,
-    });
+  const signed = signedWithFile;
   const LIMIT_MESSAGE =
     /NumberOfFrames \(0028,0008\) is 999,999,999, over the limit of 100,000 frames in one image, so the file was not read as an image/;
 

@@ -6,7 +6,8 @@ import { safeFileName, saveBlob } from './download.ts';
 import { STATUS_ICON, STATUS_TEXT, verdictAdvice, verdictSentence } from './format.ts';
 import { useState } from 'react';
 import { Shown, escapeBidi } from '../common/safe-text.tsx';
-import { senderToTrust, useOpener } from './store.ts';
+import { useOpener } from './store.ts';
+import { senderToTrust } from './trusted-senders.ts';
 
 const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✗' } as const;
 
@@ -191,10 +192,10 @@ function TrustedKeyForm() {
  */
 function TrustSenderButton({ result }: { result: OpenResult }) {
   const trustSender = useOpener((s) => s.trustSender);
-  useOpener((s) => s.trustedSenders); // re-render when the list changes
+  const remembered = useOpener((s) => s.trustedSenders);
   const busy = useOpener((s) => s.busy);
   const [asking, setAsking] = useState(false);
-  const candidate = senderToTrust(result);
+  const candidate = senderToTrust(result, remembered);
   if (!candidate) return null;
   const who = candidate.senderName ?? candidate.senderId;
   // Two steps on purpose: the fingerprint is shown, to be compared, before anything is remembered.

@@ -6,7 +6,7 @@ import type { EnvelopeSource } from '../jmix/types.ts';
 import { openEnvelopeInWorker } from '../workers/open-client.ts';
 import { downloadApiEnvelope, envelopeUrl, type ApiLink } from './jmix-api.ts';
 import { fetchEnvelope, nameFromUrl, type DownloadProgress, type EnvelopeLink } from './link.ts';
-import { forgetSender, loadTrustedSenders, rememberSender, type RememberedSender } from './trusted-senders.ts';
+import { forgetSender, loadTrustedSenders, rememberSender, senderToTrust, type RememberedSender } from './trusted-senders.ts';
 
 export type OpenerKey = string | Uint8Array;
 
@@ -74,7 +74,8 @@ function decryptFailure(result: OpenResult): string | null {
   return check.detail || check.title || 'This key does not open the envelope.';
 }
 
-export const useOpener = create<OpenerState>()((set, get) => ({
+/** The state with no envelope open: nothing read, no key, no result, no message. */
+const NOTHING_OPEN = {
   source: null,
   key: null,
   busy: false,
@@ -83,6 +84,10 @@ export const useOpener = create<OpenerState>()((set, get) => ({
   result: null,
   error: null,
   keyMessage: null,
+} as const;
+
+export const useOpener = create<OpenerState>()((set, get) => ({
+  ...NOTHING_OPEN,
   trustedKeys: [],
   trustedKeyMessage: null,
   trustedSenders: loadTrustedSenders(),
@@ -123,7 +128,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
 
   async trustSender() {
     const { source, key, result, trustedSenders } = get();
-    const candidate = result ? senderToTrust(result) : null;
+    const candidate = result ? senderToTrust(result, trustedSenders) : null;
     if (!source || !candidate) return;
     const run = startRun();
     set({ trustedSenders: rememberSender(trustedSenders, candidate), busy: true, progress: null, error: null });
@@ -177,14 +182,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     runId += 1;
     set({
       apiLink: link,
-      source: null,
-      key: null,
-      busy: false,
-      download: null,
-      progress: null,
-      result: null,
-      error: null,
-      keyMessage: null,
+      ...NOTHING_OPEN,
     });
   },
 
@@ -239,14 +237,7 @@ export const useOpener = create<OpenerState>()((set, get) => ({
     runId += 1;
     const hadViewer = get().viewerLoaded;
     set({
-      source: null,
-      key: null,
-      busy: false,
-      download: null,
-      progress: null,
-      result: null,
-      error: null,
-      keyMessage: null,
+      ...NOTHING_OPEN,
       viewerLoaded: false,
       dragging: false,
       apiLink: null,
@@ -312,26 +303,6 @@ async function purgeViewerCaches(): Promise<void> {
   } catch {
     // Purging is best effort: the references above are already dropped.
   }
-}
-
-/**
- * The sender and key "Trust this sender" would remember: the key that verified manifest.jws over
- * this manifest, for the sender id it names. Null when there is nothing to trust or it is trusted.
- */
-export function senderToTrust(result: OpenResult): RememberedSender | null {
-  const origin = result.report.checks.find((c) => c.id === 'origin');
-  const data = origin?.data as
-    { senderId?: string | null; signedBy?: { publicKey: string; fingerprint: string } | null; kind?: string } | undefined;
-  if (!data?.senderId || !data.signedBy || data.kind === 'key-mismatch') return null;
-  const known = useOpener.getState().trustedSenders.some((s) => s.senderId === data.senderId && s.publicKey === data.signedBy!.publicKey);
-  if (known) return null;
-  return {
-    senderId: data.senderId,
-    senderName: result.envelope.manifest.sender?.name ?? null,
-    publicKey: data.signedBy.publicKey,
-    fingerprint: data.signedBy.fingerprint,
-    addedAt: new Date().toISOString(),
-  };
 }
 
 /** Bytes in a base64 or base64url key, or -1 when it is not base64 at all. */

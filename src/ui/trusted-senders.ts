@@ -1,5 +1,6 @@
 // "Trust this sender": sender id -> Ed25519 public key, remembered on this device on an explicit click.
 // Public keys only (nothing secret is ever stored); what is read back is checked, never trusted as is.
+import type { OpenResult } from '../jmix/api.ts';
 import type { TrustedKey } from '../jmix/types.ts';
 
 const STORAGE_KEY = 'jmix-viewer.trusted-senders.v1';
@@ -65,4 +66,24 @@ export function forgetSender(list: readonly RememberedSender[], senderId: string
   const next = list.filter((s) => s.senderId !== senderId);
   save(next);
   return next;
+}
+
+/**
+ * The sender and key "Trust this sender" would remember: the key that verified manifest.jws over
+ * this manifest, for the sender id it names. Null when there is nothing to trust or it is trusted.
+ */
+export function senderToTrust(result: OpenResult, remembered: readonly RememberedSender[]): RememberedSender | null {
+  const origin = result.report.checks.find((c) => c.id === 'origin');
+  const data = origin?.data as
+    { senderId?: string | null; signedBy?: { publicKey: string; fingerprint: string } | null; kind?: string } | undefined;
+  if (!data?.senderId || !data.signedBy || data.kind === 'key-mismatch') return null;
+  const known = remembered.some((s) => s.senderId === data.senderId && s.publicKey === data.signedBy!.publicKey);
+  if (known) return null;
+  return {
+    senderId: data.senderId,
+    senderName: result.envelope.manifest.sender?.name ?? null,
+    publicKey: data.signedBy.publicKey,
+    fingerprint: data.signedBy.fingerprint,
+    addedAt: new Date().toISOString(),
+  };
 }

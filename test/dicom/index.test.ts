@@ -1,79 +1,15 @@
 // indexDicom: grouping, ordering and listing what is not an image (src/dicom/index.ts), on synthetic and real files.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import * as dicomParserModule from 'dicom-parser';
-import { syntheticStudy, HU, type SyntheticStudy } from '../../fixtures/dicom/synth.ts';
-import { el, writeDicomFile, type DicomElement } from '../../fixtures/dicom/writer.ts';
+
+import { syntheticStudy, type SyntheticStudy } from '../../fixtures/dicom/synth.ts';
+import { el, writeDicomFile } from '../../fixtures/dicom/writer.ts';
 import { indexDicom, UNKNOWN_STUDY } from '../../src/dicom/index.ts';
 import { parseDicomHeader } from '../../src/dicom/header.ts';
 import { CancelledError } from '../../src/common/abort.ts';
-import type { PayloadFile } from '../../src/common/files.ts';
-import type { DicomIndex, DicomSeries } from '../../src/dicom/types.ts';
-import { sharedPath, describeWithShared } from '../shared.ts';
 
-const dicomParser: typeof dicomParserModule =
-  (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
+import type { DicomIndex } from '../../src/dicom/types.ts';
 
-function payload(files: { path: string; bytes: Uint8Array }[]): PayloadFile[] {
-  return files.map((f) => ({ path: f.path, size: f.bytes.length, bytes: async () => f.bytes }));
-}
-
-function fromDisk(root: string, paths: string[]): PayloadFile[] {
-  return paths.map((p) => ({
-    path: p,
-    size: statSync(join(root, p)).size,
-    bytes: async () => new Uint8Array(readFileSync(join(root, p))),
-  }));
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
-}
-
-/** A tiny 2×2 MONOCHROME2 image with the elements given (UIDs etc. are the caller's). */
-function tinyImage(sop: string, extra: DicomElement[], pixelBytes = 8): Uint8Array {
-  return writeDicomFile({
-    sopClassUid: '1.2.840.10008.5.1.4.1.1.7',
-    sopInstanceUid: sop,
-    elements: [
-      el(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.7'),
-      el(0x00080018, 'UI', sop),
-      el(0x00280002, 'US', 1),
-      el(0x00280004, 'CS', 'MONOCHROME2'),
-      el(0x00280010, 'US', 2),
-      el(0x00280011, 'US', 2),
-      el(0x00280100, 'US', 16),
-      el(0x00280101, 'US', 16),
-      el(0x00280102, 'US', 15),
-      el(0x00280103, 'US', 0),
-      el(0x7fe00010, 'OW', new Uint8Array(pixelBytes)),
-      ...extra,
-    ],
-  });
-}
-
-/** Number of slice-marker squares drawn in the top-left corner (rows of ten, see dicom-synth). */
-function markerCount(bytes: Uint8Array, size: number): number {
-  const ds = dicomParser.parseDicom(bytes);
-  const pe = ds.elements['x7fe00010']!;
-  const px = new Int16Array(bytes.slice(pe.dataOffset, pe.dataOffset + pe.length).buffer);
-  const sq = Math.max(2, Math.round(size / 100));
-  const step = sq * 2;
-  let n = 0;
-  for (let i = 0; i < 100; i++) {
-    const x = step + (i % 10) * step;
-    const y = step + Math.floor(i / 10) * step;
-    if (px[y * size + x] === HU.marker) n++;
-  }
-  return n;
-}
-
-function seriesOf(index: DicomIndex, modality: string): DicomSeries {
-  const s = index.studies.flatMap((st) => st.series).find((x) => x.modality === modality);
-  if (!s) throw new Error(`no ${modality} series`);
-  return s;
-}
+import { markerCount, payload, seriesOf, tinyImage } from '../helpers/dicom.ts';
 
 describe('indexDicom on the synthetic study (CT shuffled)', () => {
   const size = 128;
@@ -240,112 +176,6 @@ describe('indexDicom with awkward input', () => {
 });
 
 // Expected values are those published in ../shared/dicom/real/README.md (its Files table).
-const REAL: Record<string, [modality: string | null, transferSyntax: string, frames: number, rows: number, cols: number]> = {
-  CT1_J2KR: ['CT', '1.2.840.10008.1.2.4.90', 1, 512, 512],
-  'CTImage.dcm': ['CT', '1.2.840.10008.1.2', 1, 512, 512],
-  'CTImage.dcm_JPEGLSLossyTransferSyntax_1.2.840.10008.1.2.4.81.dcm': ['CT', '1.2.840.10008.1.2.4.81', 1, 512, 512],
-  'HTJ2KLossless_08_RGB.dcm': [null, '1.2.840.10008.1.2.4.201', 1, 480, 640],
-  'HTJ2K_08_RGB.dcm': [null, '1.2.840.10008.1.2.4.203', 1, 480, 640],
-  'JPEG-LL.dcm': ['NM', '1.2.840.10008.1.2.4.70', 1, 1024, 256],
-  'MR2_J2KI.dcm': ['MR', '1.2.840.10008.1.2.4.91', 1, 1024, 1024],
-  'MR_small.dcm': ['MR', '1.2.840.10008.1.2.1', 1, 64, 64],
-  'MR_small_bigendian.dcm': ['MR', '1.2.840.10008.1.2.2', 1, 64, 64],
-  'MR_small_jpeg_ls_lossless.dcm': ['MR', '1.2.840.10008.1.2.4.80', 1, 64, 64],
-  'SC_rgb.dcm': ['OT', '1.2.840.10008.1.2.1', 1, 100, 100],
-  'SC_rgb_jpeg_dcmtk.dcm': ['OT', '1.2.840.10008.1.2.4.50', 1, 100, 100],
-  'US1_J2KI.dcm': ['US', '1.2.840.10008.1.2.4.91', 1, 480, 640],
-  'US1_UNCR.dcm': ['US', '1.2.840.10008.1.2.1', 1, 480, 640],
-  'eCT_Supplemental.dcm': ['CT', '1.2.840.10008.1.2.1', 2, 512, 512],
-  'emri_small_RLE.dcm': ['MR', '1.2.840.10008.1.2.5', 10, 64, 64],
-  'examples_ybr_color.dcm': ['US', '1.2.840.10008.1.2.4.50', 30, 240, 320],
-  'image_dfl.dcm': ['OT', '1.2.840.10008.1.2.1.99', 1, 512, 512],
-};
-
-describeWithShared(['dicom', 'real'], 'indexDicom on ../shared/dicom/real', () => {
-  let index: DicomIndex;
-  beforeAll(async () => {
-    const root = sharedPath('dicom', 'real');
-    const names = readdirSync(root)
-      .filter((n) => n !== 'README.md')
-      .sort();
-    index = await indexDicom(fromDisk(root, names));
-  });
-
-  it('reads all 18 files with the modality, transfer syntax, frames and size from the README', () => {
-    expect(index.nonDicom).toEqual([]);
-    const seen = new Map<string, { modality: string | null; instance: DicomSeries['instances'][number] }>();
-    for (const st of index.studies)
-      for (const s of st.series) for (const i of s.instances) seen.set(i.path, { modality: s.modality, instance: i });
-    expect([...seen.keys()].sort()).toEqual(Object.keys(REAL).sort());
-    for (const [name, [modality, ts, frames, rows, cols]] of Object.entries(REAL)) {
-      const got = seen.get(name)!;
-      expect([
-        name,
-        got.modality,
-        got.instance.transferSyntaxUid,
-        got.instance.frameCount,
-        got.instance.rows,
-        got.instance.columns,
-      ]).toEqual([name, modality, ts, frames, rows, cols]);
-    }
-  });
-
-  it('puts the HTJ2K files (no UIDs) in the unknown study and reports the MR_small triplet as duplicates', () => {
-    const unknown = index.studies.find((s) => s.studyUid === UNKNOWN_STUDY)!;
-    expect(unknown.series.flatMap((s) => s.instances.map((i) => i.path)).sort()).toEqual(['HTJ2KLossless_08_RGB.dcm', 'HTJ2K_08_RGB.dcm']);
-    expect(index.duplicateSopInstances).toEqual([
-      {
-        sopInstanceUid: '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457',
-        paths: ['MR_small.dcm', 'MR_small_bigendian.dcm', 'MR_small_jpeg_ls_lossless.dcm'],
-      },
-    ]);
-    expect(index.problems.some((p) => p.severity === 'warning' && p.message.includes('3 files share SOP Instance UID'))).toBe(true);
-  });
-
-  it('groups the same-series pairs and reads big endian and deflated headers', () => {
-    const all = index.studies.flatMap((st) => st.series);
-    const withPaths = (paths: string[]) => all.find((s) => paths.every((p) => s.instances.some((i) => i.path === p)));
-    expect(withPaths(['CTImage.dcm', 'CTImage.dcm_JPEGLSLossyTransferSyntax_1.2.840.10008.1.2.4.81.dcm'])?.instances).toHaveLength(2);
-    expect(withPaths(['SC_rgb.dcm', 'SC_rgb_jpeg_dcmtk.dcm'])?.instances).toHaveLength(2);
-    expect(withPaths(['US1_UNCR.dcm', 'US1_J2KI.dcm'])?.instances).toHaveLength(2);
-    const be = all.flatMap((s) => s.instances).find((i) => i.path === 'MR_small_bigendian.dcm')!;
-    const le = all.flatMap((s) => s.instances).find((i) => i.path === 'MR_small.dcm')!;
-    expect([be.bitsAllocated, be.pixelRepresentation, be.imagePositionPatient]).toEqual([
-      le.bitsAllocated,
-      le.pixelRepresentation,
-      le.imagePositionPatient,
-    ]);
-    const dfl = index.studies.find((st) => st.series.some((s) => s.instances.some((i) => i.path === 'image_dfl.dcm')))!;
-    expect(dfl.patient.name).toBe('^^^^');
-  });
-});
-
-const JMIX_JS = 'jmix/vectors/jmix-js/plaintext';
-
-describeWithShared([JMIX_JS], 'indexDicom on the jmix-js sample DICOMs', () => {
-  it('finds 15 files in 3 series of one study for Brown^Jane, and flags their short pixel data', async () => {
-    const base = sharedPath(JMIX_JS);
-    const envelope = readdirSync(base).find((n) => statSync(join(base, n)).isDirectory())!;
-    const root = join(base, envelope, 'payload');
-    const paths = walk(join(root, 'dicom'))
-      .map((p) => relative(root, p))
-      .sort();
-    expect(paths).toHaveLength(15);
-    const index = await indexDicom(fromDisk(root, paths));
-    expect(index.studies).toHaveLength(1);
-    const st = index.studies[0]!;
-    expect(st.studyUid).toBe('1.2.826.0.1.3680043.9.7133.3280065491876470');
-    expect(st.patient.name).toBe('Brown^Jane');
-    expect(st.series).toHaveLength(3);
-    expect(st.series.map((s) => s.instances.length)).toEqual([5, 5, 5]);
-    expect(st.series.map((s) => s.seriesNumber)).toEqual([1, 2, 3]);
-    expect(index.nonDicom).toEqual([]);
-    // Published fact (INTEROP.md §8): their Pixel Data is 256 bytes where the header implies 512.
-    const short = index.problems.filter((p) => /Pixel Data holds 256 bytes .* imply 512/.test(p.message));
-    expect(short).toHaveLength(15);
-  });
-});
-
 describe('indexDicom on Blob-held files (header read from a prefix)', () => {
   it('builds the same model as from whole files, short pixel data included', async () => {
     const study = syntheticStudy({ seed: 3, ctSlices: 4, ctSize: 256, mrSlices: 2, mrSize: 64, usFrames: 3 });

@@ -8,7 +8,7 @@ import { normaliseAudit, normaliseManifest } from '../normalise.ts';
 import { auditSchema, manifestSchema, validate } from '../schema.ts';
 import type { AuditEntry, EntryFile, Manifest, PayloadFile } from '../types.ts';
 import type { CarrierStage } from './carrier.ts';
-import type { OpenContext } from './context.ts';
+import { readListDocument, type OpenContext } from './context.ts';
 
 const CIPHERTEXT_NAMES = ['payload.encrypted', 'payload.enc'] as const;
 
@@ -71,29 +71,11 @@ export async function readDocuments(c: CarrierStage, ctx: OpenContext): Promise<
   };
 }
 
-/** audit.json; `damage` says why it could not be used in full (unreadable, no list, skipped entries): the audit check warns. */
+/** audit.json; `damage` says why it could not be used in full: the audit check warns. */
 async function readAudit(file: EntryFile | undefined, ctx: OpenContext): Promise<Documents['audit']> {
-  const audit: Documents['audit'] = { present: file !== undefined, entries: [], raw: null, damage: [] };
-  if (!file) return audit;
-  const r = readJson(await file.bytes(), 'audit.json');
-  ctx.note(r.problems);
-  if (!r.ok) {
-    append(
-      audit.damage,
-      r.problems.map((p) => p.message),
-    );
-    return audit;
-  }
-  audit.raw = r.value;
-  const sink: Parameters<typeof normaliseAudit>[1] = [];
-  audit.entries = normaliseAudit(r.value, sink);
-  ctx.note(sink);
-  append(
-    audit.damage,
-    sink.map((p) => p.message),
-  );
-  append(ctx.schemaProblems, validate(r.value, auditSchema, 'audit.json'));
-  return audit;
+  if (!file) return { present: false, entries: [], raw: null, damage: [] };
+  const r = await readListDocument(await file.bytes(), 'audit.json', normaliseAudit, auditSchema, ctx);
+  return { present: true, entries: r.value ?? [], raw: r.raw, damage: r.damage };
 }
 
 function joinRoot(root: string, name: string): string {

@@ -4,8 +4,8 @@ import { append } from '../../common/arrays.ts';
 import { isObject, readJson } from '../json.ts';
 import { normaliseFilesJson, normaliseMetadata } from '../normalise.ts';
 import { filesSchema, metadataSchema, validate } from '../schema.ts';
-import type { FilesJsonEntry, Metadata, PayloadFile, Problem } from '../types.ts';
-import type { OpenContext } from './context.ts';
+import type { FilesJsonEntry, Metadata, PayloadFile } from '../types.ts';
+import { readListDocument, type OpenContext } from './context.ts';
 
 export interface PayloadDocuments {
   byPath: Map<string, PayloadFile>;
@@ -45,23 +45,9 @@ export async function readPayloadDocuments(payload: PayloadFile[] | null, ctx: O
   }
   const filesJsonFile = byPath.get('files.json');
   if (filesJsonFile) {
-    const r = readJson(await filesJsonFile.bytes(), 'payload/files.json');
-    ctx.note(r.problems);
-    if (!r.ok)
-      append(
-        out.filesJsonDamage,
-        r.problems.map((p) => p.message),
-      );
-    if (r.ok) {
-      const sink: Problem[] = [];
-      out.filesJson = normaliseFilesJson(r.value, sink);
-      ctx.note(sink);
-      append(
-        out.filesJsonDamage,
-        sink.map((p) => p.message),
-      );
-      append(ctx.schemaProblems, validate(r.value, filesSchema, 'payload/files.json'));
-    }
+    const r = await readListDocument(await filesJsonFile.bytes(), 'payload/files.json', normaliseFilesJson, filesSchema, ctx);
+    out.filesJson = r.value;
+    append(out.filesJsonDamage, r.damage);
   }
   return out;
 }
