@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basePayload, folder, packBase, reseal, studyInfo, TIMESTAMP, type HostileSource } from '../fixtures/hostile/index.ts';
 import { packEnvelope, toZip } from '../fixtures/envelopes/pack.ts';
 import { defaultOutFolderName, ExtractRefused, planExtraction } from '../src/cli/extract.ts';
-import { main } from '../src/cli/main.ts';
+
 import { escapeControls, escapeControlsInJson } from '../src/jmix/display-text.ts';
+import { runCli } from './helpers/cli.ts';
 
 let tmp: string;
 beforeAll(() => {
@@ -18,12 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const log: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { log: (s) => log.push(s), error: (s) => err.push(s) });
-  return { code, stdout: log.join('\n'), stderr: err.join('\n') };
-}
+const run = runCli;
 
 /** Every file under `dir`, as absolute paths. */
 function filesUnder(dir: string): string[] {

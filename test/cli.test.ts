@@ -6,10 +6,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toTarGz, toZip } from '../fixtures/envelopes/pack.ts';
 import { writeFolder } from '../fixtures/envelopes/pack-node.ts';
-import { main } from '../src/cli/main.ts';
+
 import { bytesToBase64 } from '../src/jmix/crypto/bytes.ts';
 import { DIALECTS, pack, recipient, smallStudy, wrongRecipient } from './helpers/fixtures.ts';
 import { rmSync } from 'node:fs';
+import { runCli } from './helpers/cli.ts';
 
 const BIN = resolve(__dirname, '../bin/jmix-viewer.mjs');
 let dir: string;
@@ -18,12 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(argv, { log: (s) => lines.push(s), error: (s) => errors.push(s) });
-  return { code, stdout: lines.join('\n'), stderr: errors.join('\n') };
-}
+const run = runCli;
 
 describe('the jmix-viewer binary', () => {
   it('prints usage with --help and exits 0', () => {

@@ -101,7 +101,7 @@ export function originCheck(jws: Check, manifestRaw: JsonObject, trust: Signatur
     isObject(manifestRaw.sender) && typeof manifestRaw.sender.name === 'string' ? manifestRaw.sender.name : (senderId ?? 'the sender');
   const remembered = rememberedFor(trust, senderId);
   const rememberedFps = remembered.map((k) => fingerprint(decodeKey(k.publicKey)!));
-  const rememberedText = rememberedFps.map((f) => f).join(', ');
+  const rememberedText = rememberedFps.join(', ');
   const facts = (jws.data ?? {}) as Partial<JwsFacts>;
   const by = jws.status === 'pass' || jws.status === 'warn' ? (facts.verifiedBy ?? null) : null;
   const data = {
