@@ -3,7 +3,7 @@
 import type { DataSet, Element } from 'dicom-parser';
 import { functionalGroupGeometry, reader } from './dataset-reader.ts';
 import { MAX_FRAMES_PER_INSTANCE } from './limits.ts';
-import { parseDataset, parseFileMeta, PIXEL_DATA } from './parse.ts';
+import { parseDataset, parseFileMeta, PIXEL_DATA_TAGS } from './parse.ts';
 import type { DicomInstance, DicomPatient } from './types.ts';
 import {
   DECODABLE_TRANSFER_SYNTAXES,
@@ -100,7 +100,7 @@ function lastElement(ds: DataSet | undefined): Element | null {
 function overrunElement(ds: DataSet): Element | null {
   const end = ds.byteArray.length;
   for (const e of Object.values(ds.elements)) {
-    if (e.tag === PIXEL_DATA || e.hadUndefinedLength) continue;
+    if (PIXEL_DATA_TAGS.includes(e.tag) || e.hadUndefinedLength) continue;
     if (e.dataOffset + e.length > end) return e;
   }
   return null;
@@ -206,10 +206,12 @@ function readHeader(bytes: Uint8Array, path: string, fileSize: number): HeaderRe
   if (sopClassUid === SOP_CLASS_DICOMDIR || ds.elements['x00041220']) {
     return fail('dicomdir', 'DICOMDIR (a media index, not an image)');
   }
-  if (!part10 && !sopClassUid && !r.str('x00080018') && !ds.elements[PIXEL_DATA]) {
+  // Float and double float pixels (parametric maps) are images too; the header parse stops only at 7FE0,0010.
+  const pixelTag = PIXEL_DATA_TAGS.find((t) => ds.elements[t]);
+  if (!part10 && !sopClassUid && !r.str('x00080018') && !pixelTag) {
     return fail('not-dicom', 'not DICOM: no DICM marker at byte 128 and not a valid dataset (no SOP Class, SOP Instance or Pixel Data)');
   }
-  const pixel = ds.elements[PIXEL_DATA];
+  const pixel = pixelTag ? ds.elements[pixelTag] : undefined;
   if (!pixel) {
     if (ds.elements['x00280010'] || ds.elements['x00280011'] || isImageStorageClass(sopClassUid)) {
       return fail(

@@ -10,6 +10,11 @@ const dicomParser: typeof dicomParserModule =
   (dicomParserModule as unknown as { default?: typeof dicomParserModule }).default ?? dicomParserModule;
 
 export const PIXEL_DATA = 'x7fe00010';
+/** Float Pixel Data (7FE0,0008) and Double Float Pixel Data (7FE0,0009): parametric maps. */
+export const FLOAT_PIXEL_DATA = 'x7fe00008';
+export const DOUBLE_FLOAT_PIXEL_DATA = 'x7fe00009';
+/** The three elements an image's pixels may be in; a dataset holds at most one of them. */
+export const PIXEL_DATA_TAGS: readonly string[] = [PIXEL_DATA, FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA];
 
 export interface ParseOptions {
   /** Stop before Pixel Data (7FE0,0010): the header is all that is wanted. */
