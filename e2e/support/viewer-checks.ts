@@ -10,6 +10,8 @@ export interface Pixels {
   height: number;
   /** Luminance 0-255 per pixel. */
   luma: Float32Array;
+  /** Interleaved RGB per pixel. */
+  rgb: Uint8Array;
 }
 
 export function decodePng(buf: Buffer): Pixels {
@@ -65,10 +67,12 @@ export function decodePng(buf: Buffer): Pixels {
     }
   }
   const luma = new Float32Array(width * height);
+  const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     luma[i] = 0.299 * out[i * bpp]! + 0.587 * out[i * bpp + 1]! + 0.114 * out[i * bpp + 2]!;
+    rgb.set(out.subarray(i * bpp, i * bpp + 3), i * 3);
   }
-  return { width, height, luma };
+  return { width, height, luma, rgb };
 }
 
 export function stats(p: Pixels): { mean: number; sd: number; nonBlack: number } {

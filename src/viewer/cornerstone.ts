@@ -14,7 +14,7 @@ import {
   RenderingEngine,
 } from '@cornerstonejs/core';
 import { init as dicomImageLoaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
-import { utilities as metadataUtilities } from '@cornerstonejs/metadata';
+import { Enums as MetadataEnums, metaData as naturalMetadata, utilities as metadataUtilities } from '@cornerstonejs/metadata';
 import {
   init as toolsInit,
   addTool,
@@ -29,8 +29,11 @@ import {
 } from '@cornerstonejs/tools';
 import { payloadBytes, type ReadPayloadFile } from '../common/files.ts';
 import { inflateIfDeflated } from '../dicom/inflate.ts';
+import { parseDataset, PIXEL_DATA } from '../dicom/parse.ts';
+import { oneBitToEightBit } from '../dicom/pixel-transforms.ts';
 import type { DicomFrame } from '../dicom/types.ts';
 import { TS_DEFLATED } from '../dicom/uids.ts';
+import { normaliseNatural, voiLutFunctionOf, type Natural } from './natural-pixels.ts';
 import { describeError } from './viewerModel.ts';
 
 export const TOOL_NAMES = {
@@ -89,15 +92,20 @@ const SCHEME = 'jmix';
 
 // Payload files known to the loader, by path and by number; shared by all mounts until purgeCornerstone().
 const fileNumbers = new Map<string, number>();
-const files: { path: string; readFile: ReadPayloadFile; transferSyntaxUid: string | null }[] = [];
+const files: { path: string; readFile: ReadPayloadFile; transferSyntaxUid: string | null; bitsAllocated: number | null }[] = [];
 // Base imageIds whose bytes have been given to the part-10 reader.
 const added = new Map<string, Promise<unknown>>();
 
 /** Give one payload file a base imageId ('jmix:N'), once; nothing is read yet. */
-export function registerFile(path: string, readFile: ReadPayloadFile, transferSyntaxUid?: string | null): string {
+export function registerFile(
+  path: string,
+  readFile: ReadPayloadFile,
+  transferSyntaxUid?: string | null,
+  bitsAllocated?: number | null,
+): string {
   let n = fileNumbers.get(path);
   if (n === undefined) {
-    n = files.push({ path, readFile, transferSyntaxUid: transferSyntaxUid ?? null }) - 1;
+    n = files.push({ path, readFile, transferSyntaxUid: transferSyntaxUid ?? null, bitsAllocated: bitsAllocated ?? null }) - 1;
     fileNumbers.set(path, n);
   }
   return `${SCHEME}:${n}`;
@@ -113,21 +121,92 @@ function loadPayloadImage(imageId: string, options: Record<string, unknown>): { 
       if (!file) throw new Error(`${imageId} names no payload file (the envelope was closed).`);
       ready = file.readFile(file.path).then(async (x) => {
         const bytes = await payloadBytes(x);
-        const part10 = file.transferSyntaxUid === TS_DEFLATED ? inflateIfDeflated(bytes) : bytes;
+        const inflated = file.transferSyntaxUid === TS_DEFLATED ? inflateIfDeflated(bytes) : bytes;
+        const part10 = file.bitsAllocated === 1 ? oneBitAsBytes(inflated) : inflated;
         // The reader keeps what it is given: a view into a larger decrypted chunk is copied out.
         const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : part10.slice();
         await metadataUtilities.addDicomPart10Instance(base, own.buffer as ArrayBuffer);
+        const natural = naturalOf(base);
+        if (natural) normaliseNatural(natural);
       });
       // A failed read must not poison the cache: the next attempt reads again.
       ready.catch(() => added.delete(base));
       added.set(base, ready);
     }
     await ready;
-    return wadouri.loadImageFromNaturalizedMetadata(imageId, options).promise;
+    const image = (await wadouri.loadImageFromNaturalizedMetadata(imageId, options).promise) as DecodedImage;
+    const natural = naturalOf(base);
+    image.voiLUTFunction = voiLutFunctionOf(natural);
+    if (natural && !hasWindow(natural) && !image.color) windowFromRange(image);
+    return image;
   })().catch((e: unknown) => {
     throw new PayloadImageError(imageId, e);
   });
   return { promise };
+}
+
+interface DecodedImage {
+  voiLUTFunction?: string;
+  color?: boolean;
+  windowCenter?: number | number[];
+  windowWidth?: number | number[];
+  slope?: number;
+  intercept?: number;
+  preScale?: { scaled?: boolean };
+  getPixelData: () => ArrayLike<number>;
+}
+
+function hasWindow(n: Natural): boolean {
+  return n['WindowCenter'] !== undefined && n['WindowWidth'] !== undefined;
+}
+
+/**
+ * No window in the file: start with the full range of modality values, as a window both render
+ * paths turn into exactly [lowest, highest]. Left to the loader, the CPU path derived its window
+ * from unscaled values (PET and scaled dose drew white).
+ */
+function windowFromRange(image: DecodedImage): void {
+  const px = image.getPixelData();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < px.length; i++) {
+    const v = px[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(lo)) return;
+  const scaled = image.preScale?.scaled === true;
+  const [a, b] = scaled ? [lo, hi] : [lo * (image.slope ?? 1) + (image.intercept ?? 0), hi * (image.slope ?? 1) + (image.intercept ?? 0)];
+  const [min, max] = a <= b ? [a, b] : [b, a];
+  // The DICOM linear function maps c − 0.5 ± (w − 1)/2 to black and white: this c and w give exactly min and max.
+  image.windowCenter = (min + max + 1) / 2;
+  image.windowWidth = max - min + 1;
+}
+
+/** A 1-bit image as 8 bits per pixel (see oneBitToEightBit); anything unexpected is left to the reader to report. */
+function oneBitAsBytes(bytes: Uint8Array): Uint8Array {
+  try {
+    const ds = parseDataset(bytes, { headerOnly: true });
+    const pixel = ds.elements[PIXEL_DATA];
+    const bitsAllocated = ds.elements['x00280100'];
+    if (!pixel || pixel.hadUndefinedLength || !bitsAllocated || ds.uint16('x00280100') !== 1) return bytes;
+    const [rows, columns, samples] = [ds.uint16('x00280010') ?? 0, ds.uint16('x00280011') ?? 0, ds.uint16('x00280002') ?? 1];
+    const frames = Math.max(1, Number(ds.string('x00280008') ?? 1) || 1);
+    return oneBitToEightBit(bytes, {
+      pixelDataOffset: pixel.dataOffset,
+      pixelDataLength: pixel.length,
+      bitsAllocatedAt: bitsAllocated.dataOffset,
+      bitsStoredAt: ds.elements['x00280101']?.dataOffset ?? null,
+      highBitAt: ds.elements['x00280102']?.dataOffset ?? null,
+      pixels: rows * columns * samples * frames,
+    });
+  } catch {
+    return bytes;
+  }
+}
+
+function naturalOf(base: string): Natural | undefined {
+  return naturalMetadata.get(MetadataEnums.MetadataModules.NATURALIZED, base) as Natural | undefined;
 }
 
 /**
@@ -150,7 +229,7 @@ export class PayloadImageError extends Error {
  * `?frame=K` convention (parseImageId subtracts one).
  */
 export function imageIdForFrame(frame: DicomFrame, readFile: ReadPayloadFile): string {
-  const base = registerFile(frame.path, readFile, frame.instance.transferSyntaxUid);
+  const base = registerFile(frame.path, readFile, frame.instance.transferSyntaxUid, frame.instance.bitsAllocated);
   return frame.instance.frameCount > 1 ? `${base}?frame=${frame.frame + 1}` : base;
 }
 

@@ -7,6 +7,9 @@ import type { DicomIndex } from '../dicom/types.ts';
 import type { PayloadFile } from '../common/files.ts';
 import StudyViewer from './StudyViewer.tsx';
 import { purgeViewer } from './lifecycle.ts';
+import { installPixelProbe } from './pixel-probe.ts';
+
+installPixelProbe();
 
 function Harness() {
   const [index, setIndex] = useState<DicomIndex | null>(null);

@@ -136,7 +136,9 @@ export function describeError(e: unknown): string {
 
 /** The loader's words, plus what they mean for a reader when we recognise them. */
 export function explainDecodeError(e: unknown): string {
-  const raw = describeError(e);
+  // Decoder messages can dump whole tables; the first few hundred characters say what went wrong.
+  const full = describeError(e);
+  const raw = full.length > 300 ? `${full.slice(0, 300)}…` : full;
   if (/insufficient data|buffer is too small|out of range|beyond the end|exceeds/i.test(raw)) {
     return `This image could not be decoded: pixel data shorter than the header declares (the file looks truncated). ${raw}`;
   }
